@@ -1,0 +1,3 @@
+from spinlint.cli import main
+
+raise SystemExit(main())

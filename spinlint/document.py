@@ -1,0 +1,130 @@
+"""The document a rule sees: prose text, cheap word/sentence indexes, and lazy spaCy parses.
+
+Rules first scan the cheap indexes for candidates; only a sentence that raises a candidate
+is handed to spaCy (``parse``), and the parse is cached and shared by every rule.  Rules may
+also ``prefetch`` many sentences so the runner can batch them through ``nlp.pipe``.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from spinlint.model import Span
+from spinlint.sources import SourceFile
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
+# A sentence ends at . ! ? (plus closing quotes/brackets) before whitespace, or at a blank line.
+SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])|\n[ \t\r]*\n")
+
+
+@dataclass(frozen=True)
+class Word:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @property
+    def span(self) -> Span:
+        return Span(self.start, self.end)
+
+
+@dataclass
+class Document:
+    source: SourceFile
+    prose: str
+    nlp: Language | None = None
+    _words: list[Word] | None = field(default=None, repr=False)
+    _sentences: list[Span] | None = field(default=None, repr=False)
+    _parses: dict[Span, Doc] = field(default_factory=dict, repr=False)
+    cache: dict[str, Any] = field(default_factory=dict, repr=False)  # per-document rule state
+
+    @property
+    def path(self) -> str:
+        return self.source.path
+
+    @property
+    def text(self) -> str:
+        """The original source text (for quoting evidence); rules scan ``prose``."""
+        return self.source.text
+
+    @property
+    def words(self) -> list[Word]:
+        if self._words is None:
+            self._words = [Word(m.start(), m.end(), m.group()) for m in WORD.finditer(self.prose)]
+        return self._words
+
+    @property
+    def lower_prose(self) -> str:
+        if "lower" not in self.cache:
+            self.cache["lower"] = self.prose.lower()
+        return str(self.cache["lower"])
+
+    @property
+    def sentences(self) -> list[Span]:
+        if self._sentences is None:
+            spans = []
+            start = 0
+            for m in SENTENCE_END.finditer(self.prose):
+                spans.append(Span(start, m.end()))
+                start = m.end()
+            spans.append(Span(start, len(self.prose)))
+            self._sentences = [s for s in (self._strip(sp) for sp in spans) if s is not None]
+        return self._sentences
+
+    def _strip(self, span: Span) -> Span | None:
+        text = self.prose[span.start : span.end]
+        left = len(text) - len(text.lstrip())
+        right = len(text.rstrip())
+        if right <= left:
+            return None
+        return Span(span.start + left, span.start + right)
+
+    def sentence_at(self, offset: int) -> Span:
+        sents = self.sentences
+        starts = [s.start for s in sents]
+        i = max(bisect.bisect_right(starts, offset) - 1, 0)
+        return sents[i] if sents else Span(0, len(self.prose))
+
+    def word_count(self) -> int:
+        return len(self.words)
+
+    # -- spaCy ----------------------------------------------------------------------------
+    def prefetch(self, sentences: Iterable[Span]) -> None:
+        """Parse many sentences in one ``nlp.pipe`` batch (no-op without a pipeline)."""
+        if self.nlp is None:
+            return
+        todo = sorted({s for s in sentences if s not in self._parses})
+        texts = [self.prose[s.start : s.end] for s in todo]
+        for span, parsed in zip(todo, self.nlp.pipe(texts, batch_size=64)):
+            self._parses[span] = parsed
+
+    def parse(self, sentence: Span) -> Doc | None:
+        """The spaCy parse of ``sentence`` (offsets inside it are relative to its start)."""
+        if self.nlp is None:
+            return None
+        if sentence not in self._parses:
+            self.prefetch([sentence])
+        return self._parses[sentence]
+
+    def tokens_in(self, span: Span) -> Iterator[Any]:
+        """spaCy tokens of the sentence holding ``span`` that overlap it."""
+        sent = self.sentence_at(span.start)
+        parsed = self.parse(sent)
+        if parsed is None:
+            return
+        for tok in parsed:
+            start = sent.start + tok.idx
+            if start < span.end and span.start < start + len(tok.text):
+                yield tok

@@ -1,0 +1,65 @@
+"""``--format full``: each diagnostic with its source line, the span underlined, the message,
+the evidence and the ranked suggestions (rich; coloured on a terminal, plain on a pipe)."""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from rich.console import Console
+from rich.text import Text
+
+from spinlint.reporters import Context
+from spinlint.runner import FileResult
+
+SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold blue"}
+
+
+def report(results: list[FileResult], out: TextIO, ctx: Context) -> None:
+    console = Console(
+        file=out,
+        force_terminal=ctx.color,
+        no_color=not ctx.color,
+        color_system="auto" if ctx.color else None,
+        highlight=False,
+        soft_wrap=True,
+        width=10_000 if not ctx.color else None,
+    )
+    for r in results:
+        if r.source is None:
+            continue
+        lines = r.source.text.split("\n")
+        for d in r.diagnostics:
+            start = r.source.location(d.span.start)
+            end = r.source.location(d.span.end)
+            head = Text()
+            head.append(f"{r.path}:{start.row}:{start.column}: ", style="bold")
+            head.append(d.code, style=SEVERITY_STYLE.get(d.severity.value, "bold"))
+            head.append(f" {d.message}")
+            head.append(f"  (confidence {d.confidence:.2f})", style="dim")
+            console.print(head)
+            line = lines[start.row - 1].rstrip("\r").expandtabs(1)
+            gutter = f"{start.row:>5} | "
+            snippet = Text()
+            snippet.append(gutter, style="blue")
+            col0 = start.column - 1
+            col1 = end.column - 1 if end.row == start.row else len(line)
+            snippet.append(line[:col0])
+            snippet.append(line[col0:col1], style="bold red underline")
+            snippet.append(line[col1:])
+            console.print(snippet)
+            marker = Text()
+            marker.append(" " * (len(gutter) - 2) + "| " + " " * col0, style="blue")
+            marker.append("^" * max(col1 - col0, 1), style="bold red")
+            console.print(marker)
+            if d.suggestions:
+                help_ = Text()
+                help_.append("      = ", style="blue")
+                help_.append("help: ", style="bold cyan")
+                fix_title = d.fix.message if d.fix else f"Did you mean '{d.suggestions[0]}'?"
+                help_.append(fix_title)
+                if d.fix:
+                    help_.append(f" ({d.fix.applicability.value} fix)", style="dim")
+                if len(d.suggestions) > 1:
+                    help_.append("; also: " + ", ".join(f"'{s}'" for s in d.suggestions[1:4]), style="dim")
+                console.print(help_)
+            console.print()

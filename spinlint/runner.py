@@ -1,0 +1,336 @@
+"""Files -> documents -> diagnostics: discovery, the engine, the cache and parallel runs.
+
+Data flows one way: read source -> prose with offsets -> one document -> every enabled rule
+-> suppression / selection / accept / confidence -> results for a reporter.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import glob
+import hashlib
+import json
+import os
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from spinlint import __version__, nlp as nlp_mod
+from spinlint.config import Config, ConfigError, config_for
+from spinlint.document import WORD, Document
+from spinlint.model import Diagnostic
+from spinlint.packs import load_packs
+from spinlint.registry import load_all
+from spinlint.rule import Rule
+from spinlint.serialize import from_raw, to_raw
+from spinlint.sources import SourceError, SourceFile, decode, extract, read_source
+from spinlint.suppress import directives, selected, suppressed
+
+
+@dataclass
+class Options:
+    """Command-line choices that override or extend the configuration file."""
+
+    select: tuple[str, ...] | None = None
+    extend_select: tuple[str, ...] = ()
+    ignore: tuple[str, ...] = ()
+    extend_ignore: tuple[str, ...] = ()
+    min_confidence: float | None = None
+    config_path: str | None = None
+    use_cache: bool = True
+    cache_dir: str | None = None
+    jobs: int = 1
+    stdin_filename: str | None = None
+
+
+@dataclass
+class FileResult:
+    path: str
+    source: SourceFile | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    words: int = 0
+    error: str | None = None
+
+
+class Engine:
+    """Everything that is loaded once per process: plugins, packs, rules, the spaCy pipeline."""
+
+    def __init__(self, extra_packs: Sequence[str] = ()) -> None:
+        registry = load_all()
+        self.errors: list[str] = list(registry.errors)
+        prefixes = {r.code[:-3] for r in registry.rules}
+        packs = load_packs(extra_packs, prefixes)
+        self.errors.extend(packs.errors)
+        self.rules: list[Rule] = [*registry.rules, *packs.rules]
+        self.owners = dict(registry.owners)
+        for r in packs.rules:
+            self.owners[r.code] = f"pack:{r.pack['name']}"
+        self.pack_fingerprint = hashlib.sha256(
+            "".join(f"{r.code}:{len(r.entries)}:{r.origin}" for r in packs.rules).encode()
+        ).hexdigest()[:16]
+        self._warned_nlp = False
+
+    def enabled(self, config: Config, options: Options) -> list[Rule]:
+        select = options.select if options.select is not None else config.select
+        extend = (*config.extend_select, *options.extend_select)
+        ignore = (*config.ignore, *config.extend_ignore, *options.ignore, *options.extend_ignore)
+        chosen = (*(select or ()), *extend)
+        return [
+            rule
+            for rule in self.rules
+            if selected(rule.code, chosen, ignore, rule.default_enabled if select is None else False)
+        ]
+
+    def pipeline(self, rules: Sequence[Rule]) -> tuple[object | None, list[Rule]]:
+        """The smallest spaCy pipeline for ``rules``; rules it cannot serve are dropped."""
+        needs = sorted({n for r in rules for n in r.needs})
+        components = nlp_mod.components_for(needs)
+        nlp = nlp_mod.load(components) if components else None
+        if components and nlp is None:
+            skipped = [r for r in rules if r.needs]
+            if not self._warned_nlp:
+                self._warned_nlp = True
+                print(
+                    "spinlint: no English spaCy pipeline could be loaded; skipped "
+                    + ", ".join(r.code for r in skipped)
+                    + f". Install one with: {nlp_mod.INSTALL_HINT}",
+                    file=sys.stderr,
+                )
+            rules = [r for r in rules if not r.needs]
+        return nlp, list(rules)
+
+    def lint_source(self, source: SourceFile, config: Config, options: Options) -> FileResult:
+        rules = self.enabled(config, options)
+        ignores = per_file_ignores(source.path, config)
+        rules = [r for r in rules if not any(r.code.startswith(c) for c in ignores)]
+        prose = extract(source)
+        nlp, rules = self.pipeline(rules)
+        doc = Document(source=source, prose=prose.text, nlp=nlp)  # type: ignore[arg-type]
+        diags: list[Diagnostic] = []
+        for rule in rules:
+            diags.extend(rule.check(doc))
+        dirs = directives(source, prose.comments)
+        min_conf = options.min_confidence if options.min_confidence is not None else config.min_confidence
+        accepted = {a.lower() for a in config.accept}
+        kept = []
+        seen = set()
+        for d in diags:
+            key = (d.code, d.span)
+            if key in seen or d.confidence < min_conf or suppressed(d, dirs):
+                continue
+            if accepted and _is_accepted(source.text, d, accepted):
+                continue
+            seen.add(key)
+            kept.append(d)
+        kept.sort(key=lambda d: (d.span.start, d.span.end, d.code))
+        return FileResult(source.path, source, kept, doc.word_count())
+
+
+def _is_accepted(text: str, d: Diagnostic, accepted: set[str]) -> bool:
+    """``accept`` words/phrases match the flagged text exactly (case-insensitive), or a
+    whole word inside it."""
+    flagged = " ".join(text[d.span.start : d.span.end].lower().split())
+    if flagged in accepted:
+        return True
+    return any(w.group().lower() in accepted for w in WORD.finditer(flagged))
+
+
+def per_file_ignores(path: str, config: Config) -> list[str]:
+    out: list[str] = []
+    rel = _relative(path, config.root)
+    for pattern, codes in config.per_file_ignores:
+        if fnmatch.fnmatch(rel, pattern) or fnmatch.fnmatch(os.path.basename(path), pattern):
+            out.extend(codes)
+    return out
+
+
+def _relative(path: str, root: str) -> str:
+    try:
+        return os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/")
+    except ValueError:
+        return path
+
+
+# -- discovery --------------------------------------------------------------------------
+
+
+def _excluded(path: str, config: Config) -> bool:
+    rel = _relative(path, config.root)
+    parts = rel.split("/")
+    for pattern in (*config.exclude, *config.extend_exclude):
+        if fnmatch.fnmatch(rel, pattern) or any(fnmatch.fnmatch(p, pattern) for p in parts):
+            return True
+    return False
+
+
+def _included(path: str, config: Config) -> bool:
+    name = os.path.basename(path)
+    rel = _relative(path, config.root)
+    return any(fnmatch.fnmatch(name, p) or fnmatch.fnmatch(rel, p) for p in config.include)
+
+
+def discover(paths: Sequence[str], options: Options) -> tuple[list[str], list[str]]:
+    """Files to lint and error messages for paths that gave nothing."""
+    files: list[str] = []
+    errors: list[str] = []
+    for raw in paths:
+        candidates = [raw]
+        if not os.path.lexists(raw) and any(ch in raw for ch in "*?["):
+            candidates = sorted(glob.glob(raw, recursive=True))
+            if not candidates:
+                errors.append(f"{raw}: glob matched no files")
+                continue
+        before = len(files)
+        for path in candidates:
+            if os.path.isdir(path):
+                for root, dirs, names in os.walk(path, followlinks=False):
+                    cfg = _config(root, options)
+                    dirs[:] = sorted(d for d in dirs if not _excluded(os.path.join(root, d), cfg))
+                    for name in sorted(names):
+                        full = os.path.join(root, name)
+                        if _included(full, cfg) and not _excluded(full, cfg):
+                            files.append(full)
+            elif os.path.lexists(path):
+                files.append(path)  # an explicit file is linted whatever its extension
+            else:
+                errors.append(f"{path}: no such file or directory")
+        if len(files) == before and os.path.isdir(raw):
+            errors.append(f"{raw}: no files to lint (include: {', '.join(_config(raw, options).include)})")
+    return list(dict.fromkeys(files)), errors
+
+
+def _config(directory: str, options: Options) -> Config:
+    if options.config_path:
+        from spinlint.config import load_file
+
+        return load_file(Path(options.config_path))
+    return config_for(os.path.abspath(directory))
+
+
+# -- the cache --------------------------------------------------------------------------
+
+
+def cache_key(data: bytes, config: Config, options: Options, engine: Engine, path: str) -> str:
+    h = hashlib.sha256()
+    for part in (
+        __version__,
+        engine.pack_fingerprint,
+        config.fingerprint(),
+        repr((options.select, options.extend_select, options.ignore, options.extend_ignore, options.min_confidence)),
+        os.path.splitext(path)[1].lower(),
+        path,
+    ):
+        h.update(part.encode())
+        h.update(b"\0")
+    h.update(data)
+    return h.hexdigest()
+
+
+def cache_dir(options: Options) -> Path:
+    return Path(options.cache_dir or os.environ.get("SPINLINT_CACHE_DIR") or ".spinlint_cache")
+
+
+def _cache_get(folder: Path, key: str) -> dict | None:  # type: ignore[type-arg]
+    try:
+        with open(folder / key[:2] / f"{key}.json", encoding="utf-8") as fh:
+            return json.load(fh)  # type: ignore[no-any-return]
+    except (OSError, ValueError):
+        return None
+
+
+def _cache_put(folder: Path, key: str, value: dict) -> None:  # type: ignore[type-arg]
+    """Write-then-rename: concurrent spinlint processes (pre-commit) never see half a file."""
+    try:
+        sub = folder / key[:2]
+        sub.mkdir(parents=True, exist_ok=True)
+        gitignore = folder / ".gitignore"
+        if not gitignore.exists():
+            gitignore.write_text("*\n")
+        fd, tmp = tempfile.mkstemp(dir=sub, prefix=".tmp-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            json.dump(value, fh)
+        os.replace(tmp, sub / f"{key}.json")
+    except OSError:
+        pass  # a read-only tree still lints, just without a cache
+
+
+# -- running ----------------------------------------------------------------------------
+
+_ENGINES: dict[tuple[str, ...], Engine] = {}
+
+
+def engine_for(packs: Sequence[str]) -> Engine:
+    key = tuple(packs)
+    if key not in _ENGINES:
+        _ENGINES[key] = Engine(packs)
+    return _ENGINES[key]
+
+
+def lint_file(path: str, options: Options, data: bytes | None = None) -> FileResult:
+    display = options.stdin_filename if path == "-" and options.stdin_filename else path
+    try:
+        config = _config(os.path.dirname(os.path.abspath(display)) if display != "-" else ".", options)
+    except ConfigError as exc:
+        return FileResult(display, None, error=str(exc))
+    engine = engine_for(config.packs)
+    try:
+        if data is None:
+            source = read_source(path)
+            raw = source.text.encode("utf-8")
+        else:
+            source = decode(display, data)
+            raw = data
+        source.path = display
+    except SourceError as exc:
+        return FileResult(display, None, error=str(exc))
+    if display != path:
+        from spinlint.sources import format_for
+
+        source.format = format_for(display)
+    use_cache = options.use_cache and data is None
+    key = cache_key(raw, config, options, engine, display) if use_cache else ""
+    if use_cache:
+        hit = _cache_get(cache_dir(options), key)
+        if hit is not None:
+            return FileResult(display, source, [from_raw(r) for r in hit["diagnostics"]], hit["words"])
+    try:
+        result = engine.lint_source(source, config, options)
+    except RecursionError:
+        return FileResult(display, source, error=f"{display}: document too deeply nested to parse")
+    if use_cache:
+        _cache_put(cache_dir(options), key, {"diagnostics": [to_raw(d) for d in result.diagnostics], "words": result.words})
+    return result
+
+
+def _worker(args: tuple[str, Options]) -> FileResult:
+    return lint_file(*args)
+
+
+def lint_paths(paths: Sequence[str], options: Options, progress: object = None) -> Iterator[FileResult]:
+    """Lint files in order; with ``jobs > 1`` in a process pool (each builds its engine once)."""
+    files = list(paths)
+    if options.jobs > 1 and len(files) > 1:
+        with ProcessPoolExecutor(max_workers=options.jobs) as pool:
+            yield from pool.map(_worker, [(f, options) for f in files], chunksize=4)
+    else:
+        for f in files:
+            yield lint_file(f, options)
+
+
+def engine_errors(paths: Iterable[str], options: Options) -> list[str]:
+    """Plugin and pack errors, reported once, for the configurations in play."""
+    seen: set[tuple[str, ...]] = set()
+    errors: list[str] = []
+    for p in paths:
+        try:
+            cfg = _config(os.path.dirname(os.path.abspath(p)) or ".", options)
+        except ConfigError:
+            continue
+        if cfg.packs in seen:
+            continue
+        seen.add(cfg.packs)
+        errors.extend(engine_for(cfg.packs).errors)
+    return list(dict.fromkeys(errors))

@@ -1,0 +1,42 @@
+"""Every registered rule has complete docs and both a spun and an honest fixture; every
+sub-package is listed for the wheel."""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from spinlint.rule import DOC_SECTIONS
+from spinlint.runner import Engine
+from tests.test_rules import FIXTURES, expectations
+
+ROOT = Path(__file__).resolve().parent.parent
+ENGINE = Engine()
+PLUGIN_RULES = [r for r in ENGINE.rules if not ENGINE.owners[r.code].startswith("pack:")]
+
+
+def test_engine_loads_cleanly() -> None:
+    assert ENGINE.errors == []
+    assert PLUGIN_RULES, "no built-in rule registered"
+
+
+@pytest.mark.parametrize("rule", PLUGIN_RULES, ids=[r.code for r in PLUGIN_RULES])
+def test_rule_has_docs_and_fixtures(rule: object) -> None:
+    docs = rule.docs()  # type: ignore[attr-defined]
+    for section in DOC_SECTIONS:
+        assert docs.get(section), f"{rule.code} lacks '{section}'"  # type: ignore[attr-defined]
+    code = rule.code  # type: ignore[attr-defined]
+    spun, clean = FIXTURES / f"{code}.spun.md", FIXTURES / f"{code}.clean.md"
+    assert spun.is_file() and clean.is_file(), f"{code} needs {spun.name} and {clean.name}"
+    assert any(e[1] == code for e in expectations(spun)), f"{spun.name} expects no {code}"
+
+
+def test_every_subpackage_is_listed_for_the_wheel() -> None:
+    listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
+    found = {
+        ".".join(p.parent.relative_to(ROOT).parts)
+        for p in (ROOT / "spinlint").rglob("__init__.py")
+    }
+    assert found <= listed, f"missing from pyproject packages: {sorted(found - listed)}"

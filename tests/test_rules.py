@@ -1,0 +1,65 @@
+"""One parametrised runner for every rule fixture.
+
+A fixture is prose with the expected diagnostics written inline, in an HTML comment after the
+line they belong to::
+
+    A Kremlin- backed group met on Monday.
+    <!-- expect: GLT001 "Kremlin- backed" -> "Kremlin-backed" -->
+
+``CODE.spun.md`` must raise every expectation it lists and nothing else; ``CODE.clean.md``
+holds honest prose and must raise nothing at all, from any rule.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from spinlint.runner import Options, lint_file
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "rules"
+EXPECT = re.compile(r'<!--\s*expect:\s*([A-Z]{2,3}\d{3})\s+"([^"]+)"(?:\s*->\s*"([^"]*)")?\s*-->')
+
+
+def expectations(path: Path) -> set[tuple[int, str, str, str | None]]:
+    out = set()
+    last_text_row = 0
+    for row, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        found = list(EXPECT.finditer(line))
+        if found and not EXPECT.sub("", line).strip():
+            for m in found:
+                out.add((last_text_row, m.group(1), m.group(2), m.group(3)))
+        elif line.strip():
+            last_text_row = row
+    return out
+
+
+def actual(path: Path, with_fix: bool) -> set[tuple[int, str, str, str | None]]:
+    result = lint_file(str(path), Options(use_cache=False))
+    assert result.error is None, result.error
+    assert result.source is not None
+    out = set()
+    for d in result.diagnostics:
+        row = result.source.location(d.span.start).row
+        text = result.source.text[d.span.start : d.span.end]
+        out.add((row, d.code, text, d.suggestions[0] if with_fix and d.suggestions else None))
+    return out
+
+
+FILES = sorted(FIXTURES.glob("*.md"))
+
+
+@pytest.mark.parametrize("path", FILES, ids=[p.name for p in FILES])
+def test_fixture(path: Path) -> None:
+    expected = expectations(path)
+    if path.name.endswith(".clean.md"):
+        assert not expected, "a clean fixture lists no expectations"
+        assert actual(path, False) == set(), "false alarms on honest prose"
+        return
+    assert expected, "a spun fixture must list at least one expectation"
+    # Where an expectation names no suggestion, only the span is checked.
+    got = actual(path, True)
+    got_cmp = {(r, c, t, s if any(e[:3] == (r, c, t) and e[3] is not None for e in expected) else None) for r, c, t, s in got}
+    assert got_cmp == expected
