@@ -94,6 +94,20 @@ def _line_of(text: str, key: str, section: str | None) -> int:
     return start + 1
 
 
+def _toml_error_line(exc: tomllib.TOMLDecodeError, text: str) -> int:
+    """tomllib (3.11) puts the position only in the message: "(at line 3, column 1)"."""
+    lineno = getattr(exc, "lineno", None)
+    if isinstance(lineno, int):
+        return lineno
+    m = re.search(r"at line (\d+)", str(exc))
+    if m:
+        return int(m.group(1))
+    if "end of document" in str(exc):  # e.g. an unclosed bracket: point at the last line with text
+        lines = text.splitlines()
+        return max((i + 1 for i, line in enumerate(lines) if line.strip()), default=1)
+    return 1
+
+
 def _read_table(path: Path) -> tuple[dict[str, Any] | None, str, str | None]:
     try:
         text = path.read_text(encoding="utf-8")
@@ -102,7 +116,7 @@ def _read_table(path: Path) -> tuple[dict[str, Any] | None, str, str | None]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}:{getattr(exc, 'lineno', '?')}: invalid TOML: {exc}") from None
+        raise ConfigError(f"{path}:{_toml_error_line(exc, text)}: invalid TOML: {exc}") from None
     if path.name == "pyproject.toml":
         table = data.get("tool", {}).get("spinlint")
         return table, text, "tool.spinlint"

@@ -187,7 +187,12 @@ def discover(paths: Sequence[str], options: Options) -> tuple[list[str], list[st
         for path in candidates:
             if os.path.isdir(path):
                 for root, dirs, names in os.walk(path, followlinks=False):
-                    cfg = _config(root, options)
+                    try:
+                        cfg = _config(root, options)
+                    except ConfigError as exc:
+                        errors.append(str(exc))  # this folder is skipped; others go on
+                        dirs[:] = []
+                        continue
                     dirs[:] = sorted(d for d in dirs if not _excluded(os.path.join(root, d), cfg))
                     for name in sorted(names):
                         full = os.path.join(root, name)
@@ -197,9 +202,9 @@ def discover(paths: Sequence[str], options: Options) -> tuple[list[str], list[st
                 files.append(path)  # an explicit file is linted whatever its extension
             else:
                 errors.append(f"{path}: no such file or directory")
-        if len(files) == before and os.path.isdir(raw):
-            errors.append(f"{raw}: no files to lint (include: {', '.join(_config(raw, options).include)})")
-    return list(dict.fromkeys(files)), errors
+        if len(files) == before and os.path.isdir(raw) and not errors:
+            errors.append(f"{raw}: no files to lint")
+    return list(dict.fromkeys(files)), list(dict.fromkeys(errors))
 
 
 def _config(directory: str, options: Options) -> Config:
