@@ -128,6 +128,8 @@ def check(argv: list[str]) -> int:
     else:
         results = _run_with_progress(files, options)
     for r in results:
+        if r.notice:
+            print(f"spinlint: warning: {r.notice}", file=sys.stderr)
         if r.error:
             print(f"spinlint: error: {r.error}", file=sys.stderr)
             failed_input = True

@@ -53,6 +53,7 @@ class FileResult:
     diagnostics: list[Diagnostic] = field(default_factory=list)
     words: int = 0
     error: str | None = None
+    notice: str | None = None  # said on stderr, does not change the exit code
 
 
 class Engine:
@@ -183,7 +184,7 @@ def discover(paths: Sequence[str], options: Options) -> tuple[list[str], list[st
             if not candidates:
                 errors.append(f"{raw}: glob matched no files")
                 continue
-        before = len(files)
+        before, errors_before = len(files), len(errors)
         for path in candidates:
             if os.path.isdir(path):
                 for root, dirs, names in os.walk(path, followlinks=False):
@@ -202,7 +203,7 @@ def discover(paths: Sequence[str], options: Options) -> tuple[list[str], list[st
                 files.append(path)  # an explicit file is linted whatever its extension
             else:
                 errors.append(f"{path}: no such file or directory")
-        if len(files) == before and os.path.isdir(raw) and not errors:
+        if len(files) == before and os.path.isdir(raw) and len(errors) == errors_before:
             errors.append(f"{raw}: no files to lint")
     return list(dict.fromkeys(files)), list(dict.fromkeys(errors))
 
@@ -295,6 +296,8 @@ def lint_file(path: str, options: Options, data: bytes | None = None) -> FileRes
         from spinlint.sources import format_for
 
         source.format = format_for(display)
+    if not source.text.strip():
+        return FileResult(display, source, notice=f"{display}: empty file, nothing to lint")
     use_cache = options.use_cache and data is None
     key = cache_key(raw, config, options, engine, display) if use_cache else ""
     if use_cache:
