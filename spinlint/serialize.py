@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import functools
+import re
+from importlib import metadata
 from typing import Any
 
 from spinlint.model import Applicability, Diagnostic, Edit, Fix, Severity, Span
 from spinlint.sources import SourceFile
 
-DOCS_URL = "https://spinlint.readthedocs.io/en/latest/rules/{code}/"
+# A distribution opts into per-rule links by declaring, in pyproject ``[project.urls]``, an
+# entry labelled "Rules" whose value holds ``{code}``, e.g.
+# ``Rules = "https://example.org/spinlint/rules/{code}"``.  Without one, ``url`` is null:
+# spinlint never invents an address; ``spinlint rule CODE`` is the documentation that always
+# exists.
+RULES_URL_LABEL = "rules"
+HOME_URL_LABELS = ("homepage", "home", "documentation", "docs", "repository", "source")
+_OWNER_RE = re.compile(r"^(?P<dist>[^\[\]]+)\[[A-Z]{2,3}\]$")
 
 
 def to_raw(d: Diagnostic) -> dict[str, Any]:
@@ -57,8 +67,50 @@ def _loc(source: SourceFile, offset: int) -> dict[str, int]:
     return {"row": loc.row, "column": loc.column}
 
 
-def to_json(source: SourceFile, d: Diagnostic) -> dict[str, Any]:
-    """One element of ``--format json`` (see the README's JSON contract)."""
+@functools.lru_cache(maxsize=None)
+def project_urls(dist: str) -> dict[str, str]:
+    """The ``Project-URL`` entries of an installed distribution, keyed by lower-case label."""
+    try:
+        entries = metadata.metadata(dist).get_all("Project-URL") or []
+    except metadata.PackageNotFoundError:
+        return {}
+    urls: dict[str, str] = {}
+    for entry in entries:
+        label, _, url = entry.partition(",")
+        if url.strip():
+            urls[label.strip().lower()] = url.strip()
+    return urls
+
+
+def home_url(dist: str = "spinlint") -> str | None:
+    """The first home, documentation or repository address ``dist`` declares, if any."""
+    urls = project_urls(dist)
+    return next((urls[k] for k in HOME_URL_LABELS if k in urls), None)
+
+
+def owner_distribution(owner: str | None) -> str | None:
+    """The distribution behind a plugin label such as ``spinlint[GLT]``.
+
+    Pack rules (``pack:NAME``) have no distribution of their own: a pack may be a local file,
+    so they get no link.
+    """
+    m = _OWNER_RE.match(owner or "")
+    return m.group("dist") if m else None
+
+
+def rule_url(code: str, owner: str | None) -> str | None:
+    """The documentation page of rule ``code``, when its distribution declares a "Rules" URL
+    template (see ``RULES_URL_LABEL``); otherwise ``None``."""
+    dist = owner_distribution(owner)
+    template = project_urls(dist).get(RULES_URL_LABEL) if dist else None
+    if not template or "{code}" not in template:
+        return None
+    return template.replace("{code}", code)
+
+
+def to_json(source: SourceFile, d: Diagnostic, url: str | None = None) -> dict[str, Any]:
+    """One element of ``--format json`` (the contract in docs/output.md).  ``url`` comes from
+    :func:`rule_url`; the caller knows which plugin owns the code."""
     return {
         "filename": source.path,
         "code": d.code,
@@ -83,5 +135,5 @@ def to_json(source: SourceFile, d: Diagnostic) -> dict[str, Any]:
             ],
         },
         "suggestions": list(d.suggestions),
-        "url": DOCS_URL.format(code=d.code),
+        "url": url,
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TextIO
 
+from rich.cells import cell_len
 from rich.console import Console
 from rich.text import Text
 
@@ -15,11 +16,13 @@ SEVERITY_STYLE = {"error": "bold red", "warning": "bold yellow", "info": "bold b
 
 
 def report(results: list[FileResult], out: TextIO, ctx: Context) -> None:
+    # "standard" rather than "auto": `--color always` must colour even where rich's own
+    # detection says no (TERM=dumb, CI logs); the palette only uses the 8 basic colours.
     console = Console(
         file=out,
         force_terminal=ctx.color,
         no_color=not ctx.color,
-        color_system="auto" if ctx.color else None,
+        color_system="standard" if ctx.color else None,
         highlight=False,
         soft_wrap=True,
         width=10_000 if not ctx.color else None,
@@ -48,18 +51,27 @@ def report(results: list[FileResult], out: TextIO, ctx: Context) -> None:
             snippet.append(line[col1:])
             console.print(snippet)
             marker = Text()
-            marker.append(" " * (len(gutter) - 2) + "| " + " " * col0, style="blue")
-            marker.append("^" * max(col1 - col0, 1), style="bold red")
+            # Carets are placed in terminal cells, not code points: an emoji takes two
+            # cells and a combining accent none, so counting characters would misalign them.
+            marker.append(" " * (len(gutter) - 2) + "| " + " " * cell_len(line[:col0]), style="blue")
+            marker.append("^" * max(cell_len(line[col0:col1]), 1), style="bold red")
             console.print(marker)
-            if d.suggestions:
+            if d.fix or d.suggestions:
                 help_ = Text()
                 help_.append("      = ", style="blue")
                 help_.append("help: ", style="bold cyan")
-                fix_title = d.fix.message if d.fix else f"Did you mean '{d.suggestions[0]}'?"
-                help_.append(fix_title)
                 if d.fix:
+                    help_.append(d.fix.message)
                     help_.append(f" ({d.fix.applicability.value} fix)", style="dim")
-                if len(d.suggestions) > 1:
+                else:
+                    help_.append(f"Did you mean '{d.suggestions[0]}'?")
+                if len(d.suggestions) > 1:  # the first is the fix (or the question above)
                     help_.append("; also: " + ", ".join(f"'{s}'" for s in d.suggestions[1:4]), style="dim")
                 console.print(help_)
+            for key, value in d.evidence:
+                note = Text()
+                note.append("      = ", style="blue")
+                note.append(f"{key}: ", style="bold")
+                note.append(value, style="dim")
+                console.print(note)
             console.print()

@@ -1,4 +1,10 @@
-"""``--format github``: GitHub Actions workflow commands (annotations on the pull request)."""
+"""``--format github``: GitHub Actions workflow commands, which the runner turns into
+annotations on the pull request's changed lines.
+
+Escaping follows ``@actions/core``: in the message ``%``, CR and LF are percent-encoded; in
+property values ``:`` and ``,`` are as well, since they delimit the properties.  A message
+can therefore never end the command early or inject a second one.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""``--format json``: one JSON array (the contract in the README); with ``--summary``, an
+"""``--format json``: one JSON array (the contract in docs/output.md); with ``--summary``, an
 object holding that array and per-file figures."""
 
 from __future__ import annotations
@@ -8,15 +8,21 @@ from typing import Any, TextIO
 
 from spinlint.reporters import Context
 from spinlint.runner import FileResult
-from spinlint.serialize import to_json
+from spinlint.serialize import rule_url, to_json
 
 
-def diagnostics(results: list[FileResult]) -> list[dict[str, Any]]:
-    return [to_json(r.source, d) for r in results if r.source is not None for d in r.diagnostics]
+def diagnostics(results: list[FileResult], ctx: Context) -> list[dict[str, Any]]:
+    """Every diagnostic of every readable file, in file order then source order."""
+    return [
+        to_json(r.source, d, rule_url(d.code, ctx.owners.get(d.code)))
+        for r in results
+        if r.source is not None
+        for d in r.diagnostics
+    ]
 
 
 def report(results: list[FileResult], out: TextIO, ctx: Context) -> None:
-    data: Any = diagnostics(results)
+    data: Any = diagnostics(results, ctx)
     if ctx.summary:
         from spinlint.verdict import file_summary
 

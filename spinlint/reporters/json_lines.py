@@ -1,4 +1,5 @@
-"""``--format json-lines``: one JSON object (the same as in ``json``) per line."""
+"""``--format json-lines``: one JSON object (the same as in ``json``) per line, so a consumer
+can stream results without holding the whole array."""
 
 from __future__ import annotations
 
@@ -11,5 +12,5 @@ from spinlint.runner import FileResult
 
 
 def report(results: list[FileResult], out: TextIO, ctx: Context) -> None:
-    for item in diagnostics(results):
+    for item in diagnostics(results, ctx):
         out.write(json.dumps(item, ensure_ascii=False) + "\n")
