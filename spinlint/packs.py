@@ -108,7 +108,9 @@ def _contains(doc_words: set[tuple[str, ...]] | None, doc: Document, term: tuple
     n = len(term)
     if n in grams:
         return term in grams[n]
-    return " ".join(term) in " ".join(w.lower for w in doc.words)
+    # Longer terms: whole words only (padding keeps "the art" from matching "the artist").
+    joined = " ".join(w.lower.replace("’", "'") for w in doc.words)
+    return f" {' '.join(term)} " in f" {joined} "
 
 
 def match_case(replacement: str, found: str) -> str:
@@ -166,14 +168,23 @@ class PackRule(Rule):
         return first_sentence(self.docs().get("What it does", ""))
 
     def _matches(self, doc: Document) -> Iterator[tuple[Entry, Span, str]]:
+        """Leftmost-longest matches: where entries overlap ("artificial brain organization"
+        and "brain organization"), only the longest one starting first is reported."""
         ws = doc.words
         lowered = [w.lower.replace("’", "'") for w in ws]
+        covered = 0  # index of the first word not inside an earlier match
         for i, first in enumerate(lowered):
-            for e in self.index.get(first, ()):
-                n = len(e.pattern)
-                if tuple(lowered[i : i + n]) == e.pattern:
-                    span = Span(ws[i].start, ws[i + n - 1].end)
+            if i < covered:
+                continue
+            hits = [e for e in self.index.get(first, ()) if tuple(lowered[i : i + len(e.pattern)]) == e.pattern]
+            if not hits:
+                continue
+            n = max(len(e.pattern) for e in hits)
+            span = Span(ws[i].start, ws[i + n - 1].end)
+            for e in hits:
+                if len(e.pattern) == n:
                     yield e, span, doc.text[span.start : span.end]
+            covered = i + n
 
     def _context_ok(self, doc: Document, e: Entry) -> bool:
         if e.requires and not any(_contains(None, doc, t) for t in e.requires):
