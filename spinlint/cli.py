@@ -157,7 +157,12 @@ def check(argv: list[str]) -> int:
     if not args.diff:
         get(fmt)(ok, out_stream, ctx)
     if args.statistics:
-        _statistics(ok, sys.stdout if not args.output_file else out_stream, fmt)
+        # HTML must stay one document: its statistics go to the terminal, never into the page.
+        if fmt == "html":
+            stats_out: TextIO = sys.stdout if args.output_file else sys.stderr
+        else:
+            stats_out = sys.stdout if not args.output_file else out_stream
+        _statistics(ok, stats_out, fmt)
     if args.output_file:
         from spinlint.fixes import write_atomic
 

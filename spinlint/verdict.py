@@ -1,40 +1,112 @@
-"""Document-level spin density and verdict.
+"""Document-level spin density and verdict: the reviewer's question is "was this document
+spun?", not "is this one phrase odd?".
 
-density = sum of diagnostic confidences per 1,000 words.  Thresholds are provisional until
-calibrated on the benchmark (see benchmarks/README.md).
+Two figures describe a document:
+
+* **mass** = the sum of the confidences of its diagnostics.  Rule confidences are calibrated
+  (see the GUIDE), so the mass is the expected number of true spin marks in the document.
+* **density** = mass per 1,000 words (prose words, as ``Document.word_count`` counts them).
+  A rate, so a thesis and a press release are judged on the same scale.
+
+A verdict needs *both* a rate and enough evidence (``LEVELS``): the density decides how bad
+the document looks, the mass keeps a single mark in a tiny file from condemning it.  That is
+why there is no minimum word count: a 12-word file with one glitch has density 75 but a mass
+of 0.9, so it is at most ``suspicious``; a 60-word abstract with five confident marks has a
+mass above 4 and is ``likely-spun``, which a word floor would have hidden.
+
+Diagnostics are counted after selection, suppression and ``--min-confidence``, so the
+verdict follows what the user chose to check (``--select GLT`` sees less spin than the
+default rule set).
+
+The thresholds are provisional.  How to calibrate them (the benchmark under ``benchmarks/``):
+
+1. Lint a clean corpus (edited news, papers, theses) and a spun corpus (the same kind of text
+   pushed through spinners) with the default rule set; record density and mass per document,
+   stratified by length (<300, 300-3,000, >3,000 words).
+2. Set ``SUSPICIOUS`` to the 99th percentile of clean densities (at most 1 clean document in
+   100 is flagged) and ``LIKELY_SPUN`` to the 99.9th percentile, rounded up; then report the
+   share of spun documents reaching each level (recall) per length stratum.
+3. Check the mass floors on the short stratum: the share of clean short documents reaching
+   each level must stay within the same budget.
+4. Re-run whenever rules are added or confidences recalibrated: density is a sum over rules.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from spinlint.runner import FileResult
 
+# Provisional, pending the benchmark.  Basis: the built-in rules aim at zero false alarms on
+# edited prose, so an honest document should sit near density 0.
+# 2.0 = one confident mark per ~500 words (about one per page): worth a human look.
 SUSPICIOUS = 2.0
+# 8.0 = one confident mark per ~125 words (nearly every paragraph): spinner output, whose
+# rewrites touch most sentences, easily exceeds this; honest prose should never reach it.
 LIKELY_SPUN = 8.0
+# Evidence floors (in expected true marks).  0.5: at least one mark the rules rate better
+# than a coin flip.  2.0: at least two expected true marks, so no single mark, however
+# confident, makes a document likely-spun.
+MIN_MASS_SUSPICIOUS = 0.5
+MIN_MASS_LIKELY_SPUN = 2.0
+
 VERDICTS = ("clean", "suspicious", "likely-spun")
 
 
+class Level(NamedTuple):
+    verdict: str
+    min_density: float
+    min_mass: float
+
+
+# From the most severe down; the first level whose both floors are met wins.
+LEVELS = (
+    Level("likely-spun", LIKELY_SPUN, MIN_MASS_LIKELY_SPUN),
+    Level("suspicious", SUSPICIOUS, MIN_MASS_SUSPICIOUS),
+)
+
+
+def mass(result: FileResult) -> float:
+    """Sum of diagnostic confidences: the expected number of true spin marks."""
+    return sum(d.confidence for d in result.diagnostics)
+
+
+def density_of(total: float, words: int) -> float:
+    """``total`` confidence per 1,000 words (0 for a document without prose words)."""
+    return 1000.0 * total / words if words > 0 else 0.0
+
+
 def density(result: FileResult) -> float:
-    if not result.words:
-        return 0.0
-    return 1000.0 * sum(d.confidence for d in result.diagnostics) / result.words
+    return density_of(mass(result), result.words)
 
 
-def verdict(result: FileResult) -> str:
-    dens = density(result)
-    if dens >= LIKELY_SPUN:
-        return "likely-spun"
-    if dens >= SUSPICIOUS:
-        return "suspicious"
+def classify(dens: float, total: float) -> str:
+    """The verdict for a density and an evidence mass (see ``LEVELS``)."""
+    for level in LEVELS:
+        if dens >= level.min_density and total >= level.min_mass:
+            return level.verdict
     return "clean"
 
 
+def verdict(result: FileResult) -> str:
+    total = mass(result)
+    return classify(density_of(total, result.words), total)
+
+
+def at_least(value: str, floor: str) -> bool:
+    """True when verdict ``value`` is as severe as ``floor`` or more (for --fail-on-verdict)."""
+    return VERDICTS.index(value) >= VERDICTS.index(floor)
+
+
 def file_summary(result: FileResult) -> dict[str, Any]:
+    """Per-file figures for ``--statistics``, ``--format json --summary`` and SARIF run
+    properties (the keys are part of the JSON contract)."""
+    total = mass(result)
+    dens = density_of(total, result.words)
     return {
         "filename": result.path,
         "words": result.words,
         "diagnostics": len(result.diagnostics),
-        "density": round(density(result), 3),
-        "verdict": verdict(result),
+        "density": round(dens, 3),
+        "verdict": classify(dens, total),
     }
