@@ -29,6 +29,8 @@ class Directive:
 
 
 def _codes(rest: str) -> tuple[str, ...] | None:
+    """Codes after the directive; a reason may follow ``--`` (``spinlint-disable -- quoted``)."""
+    rest = rest.split("--", 1)[0]
     codes = tuple(c for c in re.split(r"[\s,]+", rest.strip()) if c)
     return codes or None
 
