@@ -1,7 +1,77 @@
-"""Placeholder reader: treats the file as plain text until the html reader lands."""
+"""HTML via the standard library's :class:`html.parser.HTMLParser`.
+
+Only text nodes are prose.  Tags, attributes (``alt`` and ``title`` included), character
+references, doctypes, processing instructions and CDATA sections are blanked, and so is the
+content of elements that hold code or non-prose data (``script``, ``style``, ``pre``,
+``code``, ``textarea``, ``template``, ...).  Comments are blanked too and handed over for
+inline suppression (``<!-- spinlint-disable GLT001 -->``).
+
+The parser runs with ``convert_charrefs=False`` so every text node arrives exactly as it is
+written in the source: its length is its length in the file, and ``getpos()`` gives where it
+starts.  Nothing is decoded in place, so no offset can shift.
+"""
 
 from __future__ import annotations
 
-from spinlint.sources.text import read
+from html.parser import HTMLParser
 
-__all__ = ["read"]
+from spinlint.model import Span
+from spinlint.sources import Comment, Prose, masked_except
+
+# Elements whose content is code, data or machine-read text rather than prose.  ``math`` and
+# ``svg`` hold MathML / drawing markup whose text nodes are symbols and labels.
+SKIP = frozenset(
+    {"script", "style", "pre", "code", "kbd", "samp", "var", "textarea", "template", "math", "svg", "object"}
+)
+
+
+class _Collector(HTMLParser):
+    def __init__(self, text: str) -> None:
+        super().__init__(convert_charrefs=False)
+        self.text = text
+        self.starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+        self.open_skips: dict[str, int] = {}
+        self.keep: list[tuple[int, int]] = []
+        self.comments: list[Comment] = []
+        self.markup_tail = len(text)  # where an unterminated tag at the end of file starts
+
+    def close(self) -> None:
+        # close() flushes an unterminated tag ("<div class=x" at EOF) as text; it is markup.
+        if self.rawdata.startswith("<"):
+            self.markup_tail = self._offset()
+        super().close()
+
+    def _offset(self) -> int:
+        line, col = self.getpos()
+        return self.starts[line - 1] + col
+
+    def handle_starttag(self, tag: str, attrs: object) -> None:
+        if tag in SKIP:
+            self.open_skips[tag] = self.open_skips.get(tag, 0) + 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.open_skips.get(tag):
+            self.open_skips[tag] -= 1
+
+    def handle_data(self, data: str) -> None:
+        if any(self.open_skips.values()):
+            return
+        start = self._offset()
+        if start < self.markup_tail and self.text.startswith(data, start):
+            self.keep.append((start, min(start + len(data), self.markup_tail)))
+
+    def handle_comment(self, data: str) -> None:
+        start = self._offset()
+        body = self.text.find(data, start)
+        if body == -1:  # cannot happen with str input; keep the comment out of suppression
+            return
+        close = self.text.find(">", body + len(data))
+        end = len(self.text) if close == -1 else close + 1
+        self.comments.append(Comment(Span(start, end), data.strip()))
+
+
+def read(text: str) -> Prose:
+    parser = _Collector(text)
+    parser.feed(text)
+    parser.close()
+    return Prose("".join(masked_except(text, parser.keep)), parser.comments)
