@@ -17,7 +17,8 @@ from dataclasses import dataclass
 from spinlint.model import Diagnostic
 from spinlint.sources import Comment, SourceFile
 
-DIRECTIVE = re.compile(r"^spinlint-(disable-next-line|disable|enable)\b(.*)$", re.S)
+# The kind must end the word: "spinlint-disable-line" or "spinlint-enabled" are not directives.
+DIRECTIVE = re.compile(r"^spinlint-(disable-next-line|disable|enable)(?=\s|--|$)(.*)$", re.S)
 
 
 @dataclass(frozen=True)
@@ -56,28 +57,20 @@ def _matches(code: str, codes: Iterable[str]) -> bool:
 
 
 def suppressed(diag: Diagnostic, dirs: Sequence[Directive]) -> bool:
-    """Replay the directives before the diagnostic and tell whether its code is off there."""
+    """Replay the directives before the diagnostic: for its code, the last ``disable`` or
+    ``enable`` that names it (by full code, by prefix, or by naming no code at all) decides,
+    so ``disable GLT`` then ``enable GLT001`` turns GLT001 back on and leaves GLT002 off."""
     pos, code = diag.span.start, diag.code
-    blanket, off, on = False, set[str](), set[str]()
-    for d in dirs:
+    off = False
+    for d in dirs:  # sorted by offset
+        if d.codes is not None and not _matches(code, d.codes):
+            continue
         if d.kind == "disable-next-line":
-            if d.next_line[0] <= pos < d.next_line[1] and (d.codes is None or _matches(code, d.codes)):
+            if d.next_line[0] <= pos < d.next_line[1]:
                 return True
-            continue
-        if d.offset > pos:
-            continue
-        if d.kind == "disable":
-            if d.codes is None:
-                blanket, on = True, set()
-            else:
-                off.update(d.codes)
-                on.difference_update(d.codes)
-        elif d.codes is None:
-            blanket, off, on = False, set(), set()
-        else:
-            off.difference_update(d.codes)
-            on.update(d.codes)
-    return _matches(code, off) or (blanket and not _matches(code, on))
+        elif d.offset <= pos:
+            off = d.kind == "disable"
+    return off
 
 
 def selected(code: str, select: Sequence[str], ignore: Sequence[str], default: bool) -> bool:
