@@ -67,7 +67,7 @@ def _loc(source: SourceFile, offset: int) -> dict[str, int]:
     return {"row": loc.row, "column": loc.column}
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def project_urls(dist: str) -> dict[str, str]:
     """The ``Project-URL`` entries of an installed distribution, keyed by lower-case label."""
     try:

@@ -12,6 +12,7 @@ import importlib.resources
 import io
 import json
 import re
+import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -45,8 +46,11 @@ def _write(tmp_path: Path, text: str = TEXT, name: str = "news.md") -> Path:
     return path
 
 
-def _cli_json(tmp_path: Path, *args: str, name: str = "news.md") -> Any:
-    proc = run_cli(name, "--no-cache", *args, cwd=tmp_path)
+def _cli(
+    tmp_path: Path, *args: str, names: tuple[str, ...] = ("news.md",)
+) -> subprocess.CompletedProcess[str]:
+    """Run spinlint on ``names`` inside ``tmp_path``; the fixture text always has findings."""
+    proc = run_cli(*names, "--no-cache", *args, cwd=tmp_path)
     assert proc.returncode == 1, proc.stderr  # findings
     return proc
 
@@ -78,10 +82,21 @@ def _by_code(items: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
 
 def test_json_contract_field_by_field(tmp_path: Path) -> None:
     _write(tmp_path)
-    data = json.loads(_cli_json(tmp_path, "--format", "json").stdout)
+    data = json.loads(_cli(tmp_path, "--format", "json").stdout)
     assert isinstance(data, list)
-    keys = {"filename", "code", "rule", "message", "severity", "confidence", "location", "end_location",
-            "fix", "suggestions", "url"}
+    keys = {
+        "filename",
+        "code",
+        "rule",
+        "message",
+        "severity",
+        "confidence",
+        "location",
+        "end_location",
+        "fix",
+        "suggestions",
+        "url",
+    }
     for item in data:
         assert set(item) == keys
         assert item["filename"] == "news.md"
@@ -123,8 +138,8 @@ def test_json_contract_field_by_field(tmp_path: Path) -> None:
 
 def test_json_summary_wraps_the_same_array(tmp_path: Path) -> None:
     _write(tmp_path)
-    plain = json.loads(_cli_json(tmp_path, "--format", "json").stdout)
-    wrapped = json.loads(_cli_json(tmp_path, "--format", "json", "--summary").stdout)
+    plain = json.loads(_cli(tmp_path, "--format", "json").stdout)
+    wrapped = json.loads(_cli(tmp_path, "--format", "json", "--summary").stdout)
     assert set(wrapped) == {"diagnostics", "files"}
     assert wrapped["diagnostics"] == plain
     (summary,) = wrapped["files"]
@@ -136,15 +151,19 @@ def test_json_summary_wraps_the_same_array(tmp_path: Path) -> None:
 def test_json_lines_equals_json(tmp_path: Path) -> None:
     _write(tmp_path)
     _write(tmp_path, "Backed by anEU-wide group.\n", name="other.md")
-    array = json.loads(_cli_json(tmp_path, "--format", "json", name=".").stdout)
-    lines = _cli_json(tmp_path, "--format", "json-lines", name=".").stdout.splitlines()
+    names = ("news.md", "other.md")
+    array = json.loads(_cli(tmp_path, "--format", "json", names=names).stdout)
+    lines = _cli(tmp_path, "--format", "json-lines", names=names).stdout.splitlines()
     assert len(lines) == len(array) >= 3
     assert [json.loads(line) for line in lines] == array
     assert {d["filename"] for d in array} == {"news.md", "other.md"}
 
 
 def test_url_comes_only_from_a_declared_template(monkeypatch: pytest.MonkeyPatch) -> None:
-    urls = {"thirdparty": {"rules": "https://example.org/rules/{code}.html"}, "plain": {"homepage": "https://x"}}
+    urls = {
+        "thirdparty": {"rules": "https://example.org/rules/{code}.html"},
+        "plain": {"homepage": "https://x"},
+    }
     monkeypatch.setattr(serialize, "project_urls", lambda dist: urls.get(dist, {}))
     assert serialize.rule_url("ABC001", "thirdparty[ABC]") == "https://example.org/rules/ABC001.html"
     assert serialize.rule_url("XYZ001", "plain[XYZ]") is None  # a homepage is not a rule page
@@ -167,9 +186,11 @@ def _errors(validator: Draft4Validator, log: dict[str, Any]) -> list[str]:
     return [f"{'/'.join(map(str, e.absolute_path))}: {e.message}" for e in validator.iter_errors(log)]
 
 
-def test_sarif_validates_and_carries_rules_fixes_and_columns(tmp_path: Path, sarif_validator: Draft4Validator) -> None:
+def test_sarif_validates_and_carries_rules_fixes_and_columns(
+    tmp_path: Path, sarif_validator: Draft4Validator
+) -> None:
     _write(tmp_path)
-    log = json.loads(_cli_json(tmp_path, "--format", "sarif").stdout)
+    log = json.loads(_cli(tmp_path, "--format", "sarif").stdout)
     assert _errors(sarif_validator, log) == []
     assert log["version"] == "2.1.0"
     (run,) = log["runs"]
@@ -197,7 +218,11 @@ def test_sarif_validates_and_carries_rules_fixes_and_columns(tmp_path: Path, sar
     region = loc["physicalLocation"]["region"]
     col = _column(LINES[1], "Kremlin- backed")
     assert (region["startLine"], region["startColumn"], region["endLine"], region["endColumn"]) == (
-        2, col, 2, col + len("Kremlin- backed"))
+        2,
+        col,
+        2,
+        col + len("Kremlin- backed"),
+    )
     assert region["snippet"]["text"] == "Kremlin- backed"
     assert 0 <= hyphen["properties"]["confidence"] <= 1
     assert hyphen["properties"]["suggestions"][0] == "Kremlin-backed"
@@ -208,7 +233,9 @@ def test_sarif_validates_and_carries_rules_fixes_and_columns(tmp_path: Path, sar
     (rep,) = change["replacements"]
     deleted = rep["deletedRegion"]
     line = LINES[1]
-    patched = line[: deleted["startColumn"] - 1] + rep["insertedContent"]["text"] + line[deleted["endColumn"] - 1 :]
+    patched = (
+        line[: deleted["startColumn"] - 1] + rep["insertedContent"]["text"] + line[deleted["endColumn"] - 1 :]
+    )
     assert patched == line.replace("Kremlin- backed", "Kremlin-backed")
 
     (summary,) = run["properties"]["files"]
@@ -224,8 +251,9 @@ def _sarif_in_process(path: Path, root: Path) -> dict[str, Any]:
 
 def _fingerprints(log: dict[str, Any]) -> dict[tuple[str, str], str]:
     return {
-        (r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["snippet"]["text"]):
-            r["partialFingerprints"][sarif_reporter.FINGERPRINT_KEY]
+        (r["ruleId"], r["locations"][0]["physicalLocation"]["region"]["snippet"]["text"]): r[
+            "partialFingerprints"
+        ][sarif_reporter.FINGERPRINT_KEY]
         for r in log["runs"][0]["results"]
     }
 
@@ -239,7 +267,9 @@ def test_sarif_fingerprints_are_stable_and_ignore_line_moves(tmp_path: Path) -> 
     assert len(set(prints)) == len(prints) == 3  # repeats of one phrase are still told apart
     path.write_text("New opening paragraph.\n\n" + path.read_text())
     moved = _sarif_in_process(path, tmp_path)
-    moved_prints = [r["partialFingerprints"][sarif_reporter.FINGERPRINT_KEY] for r in moved["runs"][0]["results"]]
+    moved_prints = [
+        r["partialFingerprints"][sarif_reporter.FINGERPRINT_KEY] for r in moved["runs"][0]["results"]
+    ]
     assert moved_prints == prints
 
 
@@ -271,8 +301,14 @@ def test_github_escapes_messages_and_properties() -> None:
     text = "Some 100% odd: text, here\nand more.\n"
     source = SourceFile(path="dir,x/odd:name.md", text=text)
     message = "50% of 'a, b': odd\r\nsecond line %0A not a newline"
-    d = Diagnostic(code="XYZ001", rule="odd-thing", message=message, span=Span(5, 9), severity=Severity.INFO,
-                   suggestions=("s1",))
+    d = Diagnostic(
+        code="XYZ001",
+        rule="odd-thing",
+        message=message,
+        span=Span(5, 9),
+        severity=Severity.INFO,
+        suggestions=("s1",),
+    )
     out = io.StringIO()
     get("github")([FileResult(source.path, source, [d], 7)], out, Context())
     lines = out.getvalue().splitlines()
@@ -292,7 +328,7 @@ def test_github_escapes_messages_and_properties() -> None:
 
 def test_github_format_end_to_end(tmp_path: Path) -> None:
     _write(tmp_path)
-    lines = _cli_json(tmp_path, "--format", "github").stdout.splitlines()
+    lines = _cli(tmp_path, "--format", "github").stdout.splitlines()
     assert len(lines) >= 2
     assert all(line.startswith("::warning file=news.md,line=") for line in lines)
     col = _column(LINES[1], "Kremlin- backed")
@@ -306,9 +342,9 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 def test_full_is_coloured_only_when_asked(tmp_path: Path) -> None:
     _write(tmp_path)
-    coloured = _cli_json(tmp_path, "--format", "full", "--color", "always", "--show-fixes").stdout
+    coloured = _cli(tmp_path, "--format", "full", "--color", "always", "--show-fixes").stdout
     assert ANSI.search(coloured)
-    plain = _cli_json(tmp_path, "--format", "full", "--color", "never").stdout
+    plain = _cli(tmp_path, "--format", "full", "--color", "never").stdout
     assert not ANSI.search(plain) and "\x1b" not in plain
     piped = run_cli("news.md", "--no-cache", "--format", "full", cwd=tmp_path, env={"NO_COLOR": "1"}).stdout
     assert "\x1b" not in piped
@@ -317,8 +353,8 @@ def test_full_is_coloured_only_when_asked(tmp_path: Path) -> None:
 
 def test_full_shows_line_underline_message_and_fix(tmp_path: Path) -> None:
     _write(tmp_path)
-    plain = _cli_json(tmp_path, "--format", "full", "--color", "never").stdout.splitlines()
-    data = _by_code(json.loads(_cli_json(tmp_path, "--format", "json").stdout))
+    plain = _cli(tmp_path, "--format", "full", "--color", "never").stdout.splitlines()
+    data = _by_code(json.loads(_cli(tmp_path, "--format", "json").stdout))
     hyphen = data["GLT001"]
     i = next(i for i, ln in enumerate(plain) if "GLT001" in ln)
     assert plain[i].startswith(f"news.md:2:{hyphen['location']['column']}: GLT001 {hyphen['message']}")
@@ -334,10 +370,15 @@ def test_full_shows_line_underline_message_and_fix(tmp_path: Path) -> None:
 
 def test_full_lists_other_suggestions() -> None:
     source = SourceFile(path="t.txt", text="the stock showcases fell\n")
-    d = Diagnostic(code="XYZ002", rule="tortured", message="odd", span=Span(4, 19),
-                   suggestions=("stock markets", "stock exchanges", "share markets"),
-                   fix=Fix(Applicability.UNSAFE, "Replace with 'stock markets'", (Edit(Span(4, 19), "stock markets"),)),
-                   evidence=(("source", "a lexicon"),))
+    d = Diagnostic(
+        code="XYZ002",
+        rule="tortured",
+        message="odd",
+        span=Span(4, 19),
+        suggestions=("stock markets", "stock exchanges", "share markets"),
+        fix=Fix(Applicability.UNSAFE, "Replace with 'stock markets'", (Edit(Span(4, 19), "stock markets"),)),
+        evidence=(("source", "a lexicon"),),
+    )
     out = io.StringIO()
     get("full")([FileResult("t.txt", source, [d], 4)], out, Context())
     text = out.getvalue()
@@ -346,22 +387,28 @@ def test_full_lists_other_suggestions() -> None:
     assert "source: a lexicon" in text
 
 
-LINE_SHAPE = re.compile(r"^(?P<path>[^:]+):(?P<row>\d+):(?P<col>\d+): (?P<code>[A-Z]{2,3}\d{3}) (?P<msg>\S.*)$")
+LINE_SHAPE = re.compile(
+    r"^(?P<path>[^:]+):(?P<row>\d+):(?P<col>\d+): (?P<code>[A-Z]{2,3}\d{3}) (?P<msg>\S.*)$"
+)
 
 
 def test_concise_line_shape_and_fixes(tmp_path: Path) -> None:
     _write(tmp_path)
-    data = json.loads(_cli_json(tmp_path, "--format", "json").stdout)
-    lines = _cli_json(tmp_path, "--format", "concise").stdout.splitlines()
+    data = json.loads(_cli(tmp_path, "--format", "json").stdout)
+    lines = _cli(tmp_path, "--format", "concise").stdout.splitlines()
     assert len(lines) == len(data)
-    for line, item in zip(lines, data):
+    for line, item in zip(lines, data, strict=True):
         m = LINE_SHAPE.match(line)
         assert m, line
         assert (m["path"], int(m["row"]), int(m["col"]), m["code"]) == (
-            "news.md", item["location"]["row"], item["location"]["column"], item["code"])
+            "news.md",
+            item["location"]["row"],
+            item["location"]["column"],
+            item["code"],
+        )
         assert m["msg"] == item["message"]
-    shown = _cli_json(tmp_path, "--format", "concise", "--show-fixes").stdout.splitlines()
-    for line, item in zip(shown, data):
+    shown = _cli(tmp_path, "--format", "concise", "--show-fixes").stdout.splitlines()
+    for line, item in zip(shown, data, strict=True):
         assert LINE_SHAPE.match(line)
         assert line.endswith(f" [fix ({item['fix']['applicability']}): {item['fix']['message']}]")
 

@@ -30,7 +30,8 @@ def report(results: list[FileResult], out: TextIO, ctx: Context) -> None:
             continue
         for d in r.diagnostics:
             s, e = r.source.location(d.span.start), r.source.location(d.span.end)
-            props = f"file={_escape_prop(r.path)},line={s.row},col={s.column},endLine={e.row},endColumn={e.column}"
+            props = f"file={_escape_prop(r.path)},line={s.row},col={s.column}"
+            props += f",endLine={e.row},endColumn={e.column}"
             props += f",title={_escape_prop(f'spinlint {d.code} ({d.rule})')}"
             msg = d.message + (f" Suggested: {', '.join(d.suggestions[:3])}" if d.suggestions else "")
             out.write(f"::{LEVEL[d.severity.value]} {props}::{_escape_data(msg)}\n")

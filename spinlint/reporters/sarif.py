@@ -99,7 +99,9 @@ def _descriptor(rule: Rule, ctx: Context) -> dict[str, Any]:
     owner = ctx.owners.get(rule.code, "")
     present = [s for s in DOC_SECTIONS if docs.get(s)]
     title = docs.get("title", "") or rule.name
-    markdown = "\n\n".join([f"**{rule.code}** `{rule.name}`: {title}"] + [f"## {s}\n\n{docs[s]}" for s in present])
+    markdown = "\n\n".join(
+        [f"**{rule.code}** `{rule.name}`: {title}"] + [f"## {s}\n\n{docs[s]}" for s in present]
+    )
     text = "\n\n".join([f"{rule.code} {rule.name}: {title}"] + [f"{s}:\n{docs[s]}" for s in present])
     descriptor: dict[str, Any] = {
         "id": rule.code,
@@ -127,8 +129,11 @@ def _bare_descriptor(d: Diagnostic, ctx: Context) -> dict[str, Any]:
         "name": d.rule,
         "shortDescription": {"text": d.rule},
         "defaultConfiguration": {"level": LEVEL[d.severity.value]},
-        "properties": {"plugin": ctx.owners.get(d.code, ""), "fixable": d.fix is not None,
-                       "tags": _tags(d.code, d.fix is not None)},
+        "properties": {
+            "plugin": ctx.owners.get(d.code, ""),
+            "fixable": d.fix is not None,
+            "tags": _tags(d.code, d.fix is not None),
+        },
     }
 
 
@@ -177,7 +182,9 @@ def _result(
         "ruleIndex": rule_index,
         "level": LEVEL[d.severity.value],
         "message": {"text": d.message},
-        "locations": [{"physicalLocation": {"artifactLocation": artifact, "region": _region(source, d.span)}}],
+        "locations": [
+            {"physicalLocation": {"artifactLocation": artifact, "region": _region(source, d.span)}}
+        ],
         "partialFingerprints": {FINGERPRINT_KEY: _fingerprint(artifact["uri"], source, d, seen)},
         "properties": {
             "confidence": d.confidence,
