@@ -288,6 +288,9 @@ def test_sarif_handles_unknown_rules_and_files_outside_the_root(
     assert {r["id"] for r in run["tool"]["driver"]["rules"]} == {d.code for d in result.diagnostics}
     art = run["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
     assert art["uri"] == path.resolve().as_uri() and "uriBaseId" not in art  # "a%20b.md"
+    empty = sarif_reporter.build([], Context(), root=str(inside))  # nothing linted, nothing found
+    assert _errors(sarif_validator, empty) == []
+    assert empty["runs"][0]["results"] == []
 
 
 # -- github -----------------------------------------------------------------------------
