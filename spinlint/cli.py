@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import io
-import json
 import os
 import sys
 from collections import Counter
@@ -34,23 +33,36 @@ def build_parser() -> argparse.ArgumentParser:
         "Subcommands: 'spinlint rules' lists rules, 'spinlint rule CODE' explains one.",
     )
     p.add_argument("paths", nargs="*", default=["."], help="files, directories or globs; '-' for stdin")
-    p.add_argument("--format", choices=FORMATS, help="output format (default: full on a terminal, else concise)")
+    p.add_argument(
+        "--format", choices=FORMATS, help="output format (default: full on a terminal, else concise)"
+    )
     p.add_argument("--select", type=_codes, help="comma-separated codes or prefixes to enable (ALL for all)")
     p.add_argument("--extend-select", type=_codes, default=(), help="codes to enable on top of the selection")
     p.add_argument("--ignore", type=_codes, default=(), help="codes or prefixes to disable")
     p.add_argument("--extend-ignore", type=_codes, default=(), help="more codes to disable")
     p.add_argument("--min-confidence", type=float, help="drop diagnostics below this confidence (0..1)")
     p.add_argument("--fix", action="store_true", help="apply safe fixes in place")
-    p.add_argument("--unsafe-fixes", action="store_true", help="also apply unsafe fixes (with --fix or --diff)")
+    p.add_argument(
+        "--unsafe-fixes", action="store_true", help="also apply unsafe fixes (with --fix or --diff)"
+    )
     p.add_argument("--diff", action="store_true", help="print the fixes as a unified diff; write nothing")
     p.add_argument("--show-fixes", action="store_true", help="show the suggested fix with each diagnostic")
     p.add_argument("--statistics", action="store_true", help="print counts per rule and per-file verdicts")
-    p.add_argument("--summary", action="store_true", help="with --format json: add per-file density and verdict")
+    p.add_argument(
+        "--summary", action="store_true", help="with --format json: add per-file density and verdict"
+    )
     p.add_argument("--exit-zero", action="store_true", help="exit 0 even when there are findings")
-    p.add_argument("--fail-level", choices=("info", "warning", "error"), default="warning",
-                   help="lowest severity that makes the exit code 1 (default: warning)")
-    p.add_argument("--fail-on-verdict", choices=("suspicious", "likely-spun"),
-                   help="exit 1 only when a document's verdict is at least this")
+    p.add_argument(
+        "--fail-level",
+        choices=("info", "warning", "error"),
+        default="warning",
+        help="lowest severity that makes the exit code 1 (default: warning)",
+    )
+    p.add_argument(
+        "--fail-on-verdict",
+        choices=("suspicious", "likely-spun"),
+        help="exit 1 only when a document's verdict is at least this",
+    )
     p.add_argument("--color", choices=("auto", "always", "never"), default="auto")
     p.add_argument("-o", "--output-file", help="write the report to this file")
     p.add_argument("--config", help="use this configuration file (no discovery)")
@@ -140,10 +152,7 @@ def check(argv: list[str]) -> int:
 
     out_stream: TextIO
     fmt = args.format or ("full" if sys.stdout.isatty() and not args.output_file else "concise")
-    if args.output_file:
-        out_stream = io.StringIO()
-    else:
-        out_stream = sys.stdout
+    out_stream = io.StringIO() if args.output_file else sys.stdout
     color = _use_color(args.color, sys.stdout) and not args.output_file and fmt == "full"
     engine = engine_for(())
     ctx = Context(
@@ -211,7 +220,9 @@ def _apply_fixes(results: list[FileResult], options: Options, args: argparse.Nam
                 break
             current, n = apply(current, fixes)
             total += n
-            result = lint_file(r.path, Options(**{**options.__dict__, "use_cache": False}), data=encode(r.source, current))
+            result = lint_file(
+                r.path, Options(**{**options.__dict__, "use_cache": False}), data=encode(r.source, current)
+            )
         if current == original:
             continue
         if args.diff:
@@ -234,8 +245,10 @@ def _statistics(results: list[FileResult], out: TextIO, fmt: str) -> None:
     for (code, rule), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
         out.write(f"{n:>6}  {code}  {rule}\n")
     for s in summaries:
-        out.write(f"{s['filename']}: {s['words']} words, {s['diagnostics']} diagnostics, "
-                  f"density {s['density']:.2f}/1000 words, {s['verdict']}\n")
+        out.write(
+            f"{s['filename']}: {s['words']} words, {s['diagnostics']} diagnostics, "
+            f"density {s['density']:.2f}/1000 words, {s['verdict']}\n"
+        )
 
 
 if __name__ == "__main__":

@@ -11,17 +11,32 @@ import hashlib
 import json
 import os
 import re
-import tomllib
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import tomllib
+
 CONFIG_NAMES = (".spinlint.toml", "spinlint.toml", "pyproject.toml")
 DEFAULT_INCLUDE = ("*.md", "*.markdown", "*.mdx", "*.rst", "*.txt", "*.html", "*.htm", "*.tex")
 DEFAULT_EXCLUDE = (
-    ".git", ".hg", ".svn", ".tox", ".nox", ".venv", "venv", "node_modules", "__pycache__",
-    "build", "dist", "_build", ".mypy_cache", ".ruff_cache", ".pytest_cache", ".spinlint_cache",
+    ".git",
+    ".hg",
+    ".svn",
+    ".tox",
+    ".nox",
+    ".venv",
+    "venv",
+    "node_modules",
+    "__pycache__",
+    "build",
+    "dist",
+    "_build",
+    ".mypy_cache",
+    ".ruff_cache",
+    ".pytest_cache",
+    ".spinlint_cache",
 )
 
 
@@ -126,7 +141,9 @@ def _read_table(path: Path) -> tuple[dict[str, Any] | None, str, str | None]:
 def _validate(path: Path, table: dict[str, Any], text: str, section: str | None) -> None:
     for key, value in table.items():
         if key not in KEYS:
-            near = [k for k in KEYS if k.replace("-", "_") == key or k.replace("-", "") == key.replace("_", "")]
+            near = [
+                k for k in KEYS if k.replace("-", "_") == key or k.replace("-", "") == key.replace("_", "")
+            ]
             hint = f" (did you mean {near[0]!r}?)" if near else ""
             raise ConfigError(f"{path}:{_line_of(text, key, section)}: unknown key {key!r}{hint}")
         what, ok = KEYS[key]

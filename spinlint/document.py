@@ -107,7 +107,7 @@ class Document:
             return
         todo = sorted({s for s in sentences if s not in self._parses})
         texts = [self.prose[s.start : s.end] for s in todo]
-        for span, parsed in zip(todo, self.nlp.pipe(texts, batch_size=64)):
+        for span, parsed in zip(todo, self.nlp.pipe(texts, batch_size=64), strict=True):
             self._parses[span] = parsed
 
     def parse(self, sentence: Span) -> Doc | None:

@@ -36,7 +36,9 @@ def list_rules(argv: Sequence[str]) -> int:
     else:
         for i in infos:
             fix = "fix" if i["fixable"] else "   "
-            sys.stdout.write(f"{i['code']}  {i['name']:<32} {i['severity']:<8} {fix}  {i['plugin']:<28} {i['summary']}\n")
+            sys.stdout.write(
+                f"{i['code']}  {i['name']:<32} {i['severity']:<8} {fix}  {i['plugin']:<28} {i['summary']}\n"
+            )
     for err in engine.errors:
         print(f"spinlint: error: {err}", file=sys.stderr)
     return 2 if engine.errors else 0
@@ -53,8 +55,13 @@ def explain_rule(argv: Sequence[str]) -> int:
         return 2
     rule = matches[0]
     docs = rule.docs()
-    out = [f"# {rule.code} {rule.name}", "", f"Plugin: {engine.owners.get(rule.code, '?')}. "
-           f"Severity: {rule.severity.value}. Fixable: {'yes' if rule.fixable else 'no'}.", ""]
+    out = [
+        f"# {rule.code} {rule.name}",
+        "",
+        f"Plugin: {engine.owners.get(rule.code, '?')}. "
+        f"Severity: {rule.severity.value}. Fixable: {'yes' if rule.fixable else 'no'}.",
+        "",
+    ]
     for section in DOC_SECTIONS:
         out += [f"## {section}", docs.get(section, ""), ""]
     sys.stdout.write("\n".join(out))

@@ -46,7 +46,7 @@ def apply(text: str, diags: Sequence[Diagnostic]) -> tuple[str, int]:
 
 
 def _overlapping(edits: Sequence[Edit]) -> bool:
-    return any(a.span.end > b.span.start for a, b in zip(edits, edits[1:]))
+    return any(a.span.end > b.span.start for a, b in zip(edits, edits[1:], strict=False))
 
 
 def encode(source: SourceFile, text: str) -> bytes:

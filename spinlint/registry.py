@@ -43,9 +43,7 @@ def load(found: Discovered) -> Plugin:
     except Exception as exc:  # any import-time failure of a third-party plugin
         raise PluginError(f"{found.label}: cannot load {found.entry.value}: {exc}") from exc
     if isinstance(obj, ModuleType):
-        obj = getattr(obj, "plugin", None) or Plugin(
-            prefix=found.entry.name, rules=getattr(obj, "RULES", ())
-        )
+        obj = getattr(obj, "plugin", None) or Plugin(prefix=found.entry.name, rules=getattr(obj, "RULES", ()))
     if not isinstance(obj, Plugin):
         raise PluginError(f"{found.label}: {found.entry.value} is not a spinlint.rule.Plugin")
     return obj

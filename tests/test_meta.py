@@ -3,10 +3,10 @@ sub-package is listed for the wheel."""
 
 from __future__ import annotations
 
-import tomllib
 from pathlib import Path
 
 import pytest
+import tomllib
 
 from spinlint.rule import DOC_SECTIONS
 from spinlint.runner import Engine
@@ -35,8 +35,5 @@ def test_rule_has_docs_and_fixtures(rule: object) -> None:
 
 def test_every_subpackage_is_listed_for_the_wheel() -> None:
     listed = set(tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"])
-    found = {
-        ".".join(p.parent.relative_to(ROOT).parts)
-        for p in (ROOT / "spinlint").rglob("__init__.py")
-    }
+    found = {".".join(p.parent.relative_to(ROOT).parts) for p in (ROOT / "spinlint").rglob("__init__.py")}
     assert found <= listed, f"missing from pyproject packages: {sorted(found - listed)}"

@@ -7,7 +7,6 @@ import json
 import os
 import subprocess
 import sys
-import textwrap
 from pathlib import Path
 
 import pytest
@@ -70,16 +69,29 @@ plugin = Plugin(prefix="{prefix}", rules=[Shouting])
 '''
 
 
-def _install_plugin(tmp_path: Path, entry: str = "SHT", prefix: str = "SHT", code: str = "SHT001") -> dict[str, str]:
+def _install_plugin(
+    tmp_path: Path, entry: str = "SHT", prefix: str = "SHT", code: str = "SHT001"
+) -> dict[str, str]:
     src = tmp_path / "plugin-src"
     src.mkdir()
     (src / "pyproject.toml").write_text(PLUGIN_PYPROJECT.format(entry=entry))
     (src / "spinlint_shouty.py").write_text(PLUGIN_MODULE.format(code=code, prefix=prefix))
     target = tmp_path / "site"
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--no-build-isolation",
-         "--target", str(target), str(src)],
-        check=True, capture_output=True,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "-q",
+            "--no-deps",
+            "--no-build-isolation",
+            "--target",
+            str(target),
+            str(src),
+        ],
+        check=True,
+        capture_output=True,
     )
     return {"PYTHONPATH": os.pathsep.join([str(target), os.environ.get("PYTHONPATH", "")])}
 

@@ -61,5 +61,8 @@ def test_fixture(path: Path) -> None:
     assert expected, "a spun fixture must list at least one expectation"
     # Where an expectation names no suggestion, only the span is checked.
     got = actual(path, True)
-    got_cmp = {(r, c, t, s if any(e[:3] == (r, c, t) and e[3] is not None for e in expected) else None) for r, c, t, s in got}
+    got_cmp = {
+        (r, c, t, s if any(e[:3] == (r, c, t) and e[3] is not None for e in expected) else None)
+        for r, c, t, s in got
+    }
     assert got_cmp == expected

@@ -12,9 +12,27 @@ from spinlint.rule import Rule
 # Brand names with a lower-case lead ("iPhone", "eBay") have a one-letter lead that is not
 # a function word, and camelCase identifiers continue in lower case after one capital
 # ("toString"), so both are outside the pattern.
-FUNCTION_WORDS = ("the", "an", "a", "of", "in", "on", "to", "and", "for", "with", "by", "at", "from", "as", "into")
+FUNCTION_WORDS = (
+    "the",
+    "an",
+    "a",
+    "of",
+    "in",
+    "on",
+    "to",
+    "and",
+    "for",
+    "with",
+    "by",
+    "at",
+    "from",
+    "as",
+    "into",
+)
 PATTERN = re.compile(
-    r"(?<![\w@#./\\])(" + "|".join(sorted(FUNCTION_WORDS, key=len, reverse=True)) + r")([A-Z]{2,}s?(?:[-’'][\w]+)?)\b"
+    r"(?<![\w@#./\\])("
+    + "|".join(sorted(FUNCTION_WORDS, key=len, reverse=True))
+    + r")([A-Z]{2,}s?(?:[-’'][\w]+)?)\b"
 )
 
 
