@@ -17,7 +17,16 @@ from typing import TextIO
 from spinlint import __version__
 from spinlint.config import ConfigError
 from spinlint.reporters import FORMATS, Context, get
-from spinlint.runner import FileResult, Options, discover, engine_errors, engine_for, lint_file, lint_paths
+from spinlint.runner import (
+    FileResult,
+    Options,
+    discover,
+    engine_errors,
+    engine_for,
+    lint_file,
+    lint_paths,
+    loaded_engines,
+)
 
 SEVERITY_RANK = {"info": 0, "warning": 1, "error": 2}
 
@@ -154,13 +163,13 @@ def check(argv: list[str]) -> int:
     fmt = args.format or ("full" if sys.stdout.isatty() and not args.output_file else "concise")
     out_stream = io.StringIO() if args.output_file else sys.stdout
     color = _use_color(args.color, sys.stdout) and not args.output_file and fmt == "full"
-    engine = engine_for(())
+    engines = loaded_engines() or [engine_for(())]  # every configuration's packs in play
     ctx = Context(
         color=color,
         show_fixes=args.show_fixes,
         summary=args.summary,
-        rules={r.code: r for r in engine.rules},
-        owners=engine.owners,
+        rules={r.code: r for e in engines for r in e.rules},
+        owners={k: v for e in engines for k, v in e.owners.items()},
         version=__version__,
     )
     if not args.diff:

@@ -284,6 +284,10 @@ def engine_for(packs: Sequence[str]) -> Engine:
     return _ENGINES[key]
 
 
+def loaded_engines() -> list[Engine]:
+    return list(_ENGINES.values())
+
+
 def lint_file(path: str, options: Options, data: bytes | None = None) -> FileResult:
     display = options.stdin_filename if path == "-" and options.stdin_filename else path
     try:
