@@ -9,9 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import html
 import io
-import re
 import shutil
 import time
 from collections.abc import Iterator
@@ -128,7 +126,10 @@ def test_marks_badges_and_panel_templates(tmp_path: Path) -> None:
     assert {m["data-d"] for m in soup.select("mark[data-d]")} <= set(templates)
     # per-rule counts and a strip cell per paragraph
     section = soup.select_one("#file-0")
-    counts = {tr.td.get_text(strip=True)[1:].strip(): int(tr.select_one(".num").get_text()) for tr in section.select("table.rules tbody tr")}
+    counts = {
+        tr.td.get_text(strip=True)[1:].strip(): int(tr.select_one(".num").get_text())
+        for tr in section.select("table.rules tbody tr")
+    }
     assert counts == {"GLT001": 1, "GLT002": 1}
     assert len(section.select(".strip .cell")) == len(section.select("p.para")) == 3
 
@@ -188,7 +189,10 @@ def test_crossing_spans_are_split_and_nested_ones_nest() -> None:
     soup = BeautifulSoup(out, "html.parser")
     for n, (s, e) in enumerate([(1, 5), (3, 8), (4, 5)]):
         pieces = soup.select(f'mark[data-d="d{n}"]')
-        assert "".join(p.get_text() for p in pieces if not p.find_parent("mark", attrs={"data-d": f"d{n}"})) == text[s:e]
+        assert (
+            "".join(p.get_text() for p in pieces if not p.find_parent("mark", attrs={"data-d": f"d{n}"}))
+            == text[s:e]
+        )
         # only the last piece is the non-continued one (it carries the letter tag)
         assert [("cont" in (p.get("class") or [])) for p in pieces] == [True] * (len(pieces) - 1) + [False]
     assert soup.get_text() == text
@@ -248,7 +252,9 @@ def test_paragraphs_cover_all_text_and_cut_long_blocks() -> None:
 
 def test_cli_writes_one_file(tmp_path: Path) -> None:
     (tmp_path / "spun.md").write_text(SPUN, encoding="utf-8")
-    proc = run_cli("spun.md", "--select", "GLT", "--no-cache", "--format", "html", "-o", "report.html", cwd=tmp_path)
+    proc = run_cli(
+        "spun.md", "--select", "GLT", "--no-cache", "--format", "html", "-o", "report.html", cwd=tmp_path
+    )
     assert proc.returncode == 1, proc.stderr
     assert proc.stdout == ""
     page = (tmp_path / "report.html").read_text(encoding="utf-8")
@@ -269,13 +275,22 @@ def browser(tmp_path: Path) -> Iterator[Any]:
     chromium = shutil.which("chromium") or (CHROMIUM if Path(CHROMIUM).exists() else None)
     driver_bin = shutil.which("chromedriver") or (CHROMEDRIVER if Path(CHROMEDRIVER).exists() else None)
     if not chromium or not driver_bin:
-        pytest.skip("Chromium or chromedriver not installed (Debian: apt-get install chromium chromium-driver)")
+        pytest.skip(
+            "Chromium or chromedriver not installed (Debian: apt-get install chromium chromium-driver)"
+        )
     opts = webdriver.ChromeOptions()
     opts.binary_location = chromium
     for arg in (
-        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--no-first-run",
-        "--disable-background-networking", "--disable-component-update", "--disable-sync",
-        f"--user-data-dir={tmp_path / 'chrome-profile'}", "--window-size=1280,900",
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        f"--user-data-dir={tmp_path / 'chrome-profile'}",
+        "--window-size=1280,900",
     ):
         opts.add_argument(arg)
     driver = webdriver.Chrome(service=Service(driver_bin), options=opts)

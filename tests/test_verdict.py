@@ -25,7 +25,10 @@ GLITCH = "A Kremlin- backed group met the envoy."  # one GLT001 (detached hyphen
 
 
 def _result(confidences: list[float], words: int) -> FileResult:
-    diags = [Diagnostic("GLT001", "detached-hyphen", "m", Span(i, i + 1), confidence=c) for i, c in enumerate(confidences)]
+    diags = [
+        Diagnostic("GLT001", "detached-hyphen", "m", Span(i, i + 1), confidence=c)
+        for i, c in enumerate(confidences)
+    ]
     return FileResult("x.md", None, diags, words)
 
 
@@ -134,7 +137,8 @@ def test_one_glitch_in_a_long_honest_text_is_clean(tmp_path: Path) -> None:
 @pytest.fixture()
 def docs(tmp_path: Path) -> Path:
     (tmp_path / "spun.md").write_text(
-        "A Kremlin- backed group met theUN. A state- owned firm and anEU-wide body agreed.\n", encoding="utf-8"
+        "A Kremlin- backed group met theUN. A state- owned firm and anEU-wide body agreed.\n",
+        encoding="utf-8",
     )
     (tmp_path / "diluted.md").write_text(HONEST * 60 + GLITCH + "\n", encoding="utf-8")
     (tmp_path / "honest.md").write_text(HONEST * 10 + "\n", encoding="utf-8")
@@ -187,7 +191,18 @@ def test_statistics_shows_each_verdict(docs: Path) -> None:
 
 
 def test_statistics_never_goes_into_an_html_file(docs: Path) -> None:
-    proc = run_cli("spun.md", "--select", "GLT", "--no-cache", "--statistics", "--format", "html", "-o", "r.html", cwd=docs)
+    proc = run_cli(
+        "spun.md",
+        "--select",
+        "GLT",
+        "--no-cache",
+        "--statistics",
+        "--format",
+        "html",
+        "-o",
+        "r.html",
+        cwd=docs,
+    )
     assert proc.returncode == 1, proc.stderr
     page = (docs / "r.html").read_text(encoding="utf-8")
     assert page.rstrip().endswith("</html>")
