@@ -30,21 +30,30 @@ from pylatexenc.latexwalker import (
     LatexWalker,
     get_default_latex_context_db,
 )
-from pylatexenc.macrospec import EnvironmentSpec, LatexContextDb, MacroSpec, ParsedVerbatimArgs, VerbatimArgsParser
+from pylatexenc.macrospec import (
+    EnvironmentSpec,
+    LatexContextDb,
+    MacroSpec,
+    ParsedVerbatimArgs,
+    VerbatimArgsParser,
+)
 
 from spinlint.model import Span
 from spinlint.sources import Comment, Prose, masked_except
 
 # Text commands: which entries of the parsed argument list are prose.  The argument specs
 # are pylatexenc's (``*`` star, ``[`` optional, ``{`` mandatory), e.g. \section is ``*[{``.
-_SECTIONING = {name: (1, 2) for name in ("part", "chapter", "section", "subsection", "subsubsection", "paragraph", "subparagraph")}
+SECTIONING = ("part", "chapter", "section", "subsection", "subsubsection", "paragraph", "subparagraph")
+# fmt: off
+ONE_TEXT_ARG = (
+    "emph", "textbf", "textit", "textsl", "textsc", "textrm", "textsf", "textup", "textmd",
+    "textnormal", "underline", "uline", "mbox", "text", "enquote", "title", "thanks",
+    "textsuperscript", "textsubscript", "footnotetext",
+)
+# fmt: on
 TEXT_ARGS: dict[str, tuple[int, ...]] = {
-    **_SECTIONING,
-    **{name: (0,) for name in (
-        "emph", "textbf", "textit", "textsl", "textsc", "textrm", "textsf", "textup", "textmd",
-        "textnormal", "underline", "uline", "mbox", "text", "enquote", "title", "thanks",
-        "textsuperscript", "textsubscript", "caption", "footnotetext",
-    )},
+    **{name: (1, 2) for name in SECTIONING},  # *[short]{title}
+    **{name: (0,) for name in ONE_TEXT_ARG},
     "footnote": (1,),  # [number]{text}
     "caption": (0, 1),  # [short]{long}
     "marginpar": (0, 1),
@@ -52,29 +61,41 @@ TEXT_ARGS: dict[str, tuple[int, ...]] = {
     "hyperref": (1,),  # [label]{text}
 }
 
-# Commands pylatexenc does not know but documents use often; declared so their arguments are
-# parsed (and blanked) rather than read as loose brace groups.
+# Commands pylatexenc does not know but documents use often, with their argument specs:
+# declared so their arguments are parsed (and blanked) rather than read as loose groups.
+# fmt: off
 EXTRA_MACROS = {
     "href": "{{", "hyperref": "[{", "caption": "[{", "pageref": "{", "nameref": "{", "vref": "{",
-    "Cref": "{", "cpageref": "{", "autoref": "{", "eqref": "{", "citealp": "*[[{", "citeauthor": "*[[{",
-    "citeyear": "*[[{", "parencite": "*[[{", "textcite": "*[[{", "autocite": "*[[{", "footcite": "*[[{",
-    "bibliographystyle": "{", "addbibresource": "[{", "graphicspath": "{", "marginpar": "[{",
-    "lstinline": "[{", "texttt": "{", "SI": "[{{", "si": "[{", "num": "[{", "todo": "[{",
-    "textsuperscript": "{", "textsubscript": "{", "uline": "{", "enquote": "*{", "footnotetext": "[{",
+    "Cref": "{", "cpageref": "{", "autoref": "{", "eqref": "{", "citealp": "*[[{",
+    "citeauthor": "*[[{", "citeyear": "*[[{", "parencite": "*[[{", "textcite": "*[[{",
+    "autocite": "*[[{", "footcite": "*[[{", "bibliographystyle": "{", "addbibresource": "[{",
+    "graphicspath": "{", "marginpar": "[{", "lstinline": "[{", "texttt": "{", "SI": "[{{", "si": "[{",
+    "num": "[{", "todo": "[{", "textsuperscript": "{", "textsubscript": "{", "uline": "{",
+    "enquote": "*{", "footnotetext": "[{",
 }
-# Environments whose body is not prose at all.
+# fmt: on
+EXTRA_ENVS = {
+    "minipage": "[[[{",
+    "tabularx": "{{",
+    "thebibliography": "{",
+    "tikzpicture": "[",
+    "multicols": "{",
+}
+# Environments whose body is not prose at all: verbatim-like ones (read raw, as TeX does),
+# math, drawings, bibliographies and pseudo-code.
+# fmt: off
 VERBATIM_ENVS = (
-    "verbatim", "verbatim*", "lstlisting", "minted", "Verbatim", "BVerbatim", "comment", "filecontents",
-    "filecontents*", "alltt",
+    "verbatim", "verbatim*", "lstlisting", "minted", "Verbatim", "BVerbatim", "comment",
+    "filecontents", "filecontents*", "alltt",
 )
-NON_PROSE_ENVS = frozenset({
+NON_PROSE_ENVS = frozenset((
     *VERBATIM_ENVS,
     "equation", "equation*", "align", "align*", "alignat", "alignat*", "flalign", "flalign*", "gather",
     "gather*", "multline", "multline*", "eqnarray", "eqnarray*", "displaymath", "math", "split",
     "dmath", "dmath*", "tikzpicture", "pgfpicture", "picture", "axis", "forest", "thebibliography",
     "algorithmic", "algorithm2e", "tikzcd", "circuitikz",
-})
-EXTRA_ENVS = {"minipage": "[[[{", "tabularx": "{{", "thebibliography": "{", "tikzpicture": "[", "multicols": "{"}
+))
+# fmt: on
 ESCAPED = frozenset("%&$#_{}")
 COMMENT_FALLBACK = re.compile(r"(?<!\\)%([^\r\n]*)")
 
@@ -91,7 +112,9 @@ class _VerbatimEnvironment(VerbatimArgsParser):  # type: ignore[misc]
     def parse_args(self, w: LatexWalker, pos: int, parsing_state: object = None) -> tuple[object, int, int]:
         end = w.s.find(self.end, pos)
         end = len(w.s) if end == -1 else end
-        chars = w.make_node(LatexCharsNode, parsing_state=parsing_state, chars=w.s[pos:end], pos=pos, len=end - pos)
+        chars = w.make_node(
+            LatexCharsNode, parsing_state=parsing_state, chars=w.s[pos:end], pos=pos, len=end - pos
+        )
         return ParsedVerbatimArgs(verbatim_chars_node=chars), pos, end - pos
 
 
@@ -153,7 +176,7 @@ class _Walk:
         self.args(node, TEXT_ARGS.get(name, ()) if prose else ())
         parsed_args = getattr(node.nodeargd, "argnlist", None)
         if not parsed_args and name[:1].isalpha() and self.db.get_macro_spec(name) is None:
-            return node.pos + node.len
+            return int(node.pos + node.len)
         return -1
 
     def environment(self, node: LatexEnvironmentNode, prose: bool) -> None:
@@ -169,7 +192,9 @@ def read(text: str) -> Prose:
     try:
         nodes, _, _ = LatexWalker(text, latex_context=walk.db, tolerant_parsing=True).get_latex_nodes()
     except Exception:  # noqa: BLE001 - a parser bug must not stop linting: fall back to silence
-        comments = [Comment(Span(m.start(), m.end()), m.group(1).strip()) for m in COMMENT_FALLBACK.finditer(text)]
+        comments = [
+            Comment(Span(m.start(), m.end()), m.group(1).strip()) for m in COMMENT_FALLBACK.finditer(text)
+        ]
         return Prose("".join(masked_except(text, [])), comments)
     walk.nodes(nodes, True)
     return Prose("".join(masked_except(text, walk.keep)), walk.comments)

@@ -41,15 +41,20 @@ INLINE_NOT_PROSE = re.compile(
       (?:\s+(?:"[^"]*"|'[^']*'|\([^()]*\)))?\s*\)              # ... with an optional title
     | \]\[[^\]\n]*\]                                           # reference link label
     | \[\^[^\]\s]+\](?::)?                                     # footnote reference / label
-    | """ + URL.pattern + r"""
-    | """ + EMAIL.pattern + r"""
+    | """
+    + URL.pattern
+    + r"""
+    | """
+    + EMAIL.pattern
+    + r"""
     | \$\$.+?\$\$                                              # display math in a line
     | (?<![\w$\\])\$(?![\s$])[^$\n]+?(?<![\s\\])\$(?![\w$])    # inline math $...$
     """,
     re.X | re.S,
 )
 LINE_PREFIX = re.compile(
-    r"^[ \t]*(?:(?:>|[-*+]|\d{1,9}[.)])(?=[ \t]|$)[ \t]*|#{1,6}(?=[ \t]|$)[ \t]*)*(?:\[[ xX]\](?=[ \t]))?", re.M
+    r"^[ \t]*(?:(?:>|[-*+]|\d{1,9}[.)])(?=[ \t]|$)[ \t]*|#{1,6}(?=[ \t]|$)[ \t]*)*(?:\[[ xX]\](?=[ \t]))?",
+    re.M,
 )
 HEADING_TAIL = re.compile(r"[ \t]+#+[ \t]*$", re.M)
 SETEXT_OR_RULE = re.compile(r"^[ \t]*(?:=+|-+|[-:| ]*-[-:| ]*)[ \t]*\r?$", re.M)
@@ -128,7 +133,9 @@ def read(text: str) -> Prose:
     for start, end in html_ranges:
         inner = html_reader.read(text[start:end])
         chars[start:end] = inner.text
-        comments.extend(Comment(Span(c.span.start + start, c.span.end + start), c.text) for c in inner.comments)
+        comments.extend(
+            Comment(Span(c.span.start + start, c.span.end + start), c.text) for c in inner.comments
+        )
 
     prose_ranges = sorted(set(prose_ranges))
     for start, end in prose_ranges:

@@ -27,22 +27,28 @@ from spinlint.sources.text import EMAIL, URL
 
 # Directives whose arguments are prose (admonition titles, or the first words of the body of
 # an admonition written on the directive line) and whose content is reST prose.
-ARG_AND_CONTENT_PROSE = frozenset({
+# fmt: off
+ARG_AND_CONTENT_PROSE = frozenset((
     "attention", "caution", "danger", "error", "hint", "important", "note", "tip", "warning",
-    "admonition", "seealso", "topic", "sidebar", "rubric", "table", "list-table", "centered",
-    "tab", "dropdown", "card", "todo",
-})
+    "admonition", "seealso", "topic", "sidebar", "rubric", "table", "list-table", "centered", "tab",
+    "dropdown", "card", "todo",
+))
+# fmt: on
 # Directives whose arguments are not prose (a path, a version, a class) but whose content is.
-CONTENT_PROSE = frozenset({
-    "figure", "epigraph", "highlights", "pull-quote", "compound", "container", "class",
-    "deprecated", "versionadded", "versionchanged", "versionremoved", "glossary", "hlist", "only",
-    "tabs", "grid", "grid-item", "grid-item-card", "tab-set", "tab-item", "line-block",
-})
+# fmt: off
+CONTENT_PROSE = frozenset((
+    "figure", "epigraph", "highlights", "pull-quote", "compound", "container", "class", "deprecated",
+    "versionadded", "versionchanged", "versionremoved", "glossary", "hlist", "only", "tabs", "grid",
+    "grid-item", "grid-item-card", "tab-set", "tab-item", "line-block",
+))
+# fmt: on
 # Roles whose content is text rather than a target or code.
-PROSE_ROLES = frozenset({
+# fmt: off
+PROSE_ROLES = frozenset((
     "emphasis", "strong", "title-reference", "title", "t", "subscript", "sub", "superscript", "sup",
     "abbr", "dfn", "term", "guilabel", "menuselection",
-})
+))
+# fmt: on
 
 EXPLICIT = re.compile(r"\.\.(?=\s|$)")
 DIRECTIVE = re.compile(r"\.\.[ \t]+([A-Za-z0-9][\w:+.-]*?)[ \t]*::(?=\s|$)")
@@ -66,7 +72,11 @@ INLINE = re.compile(
       | (?P<target>_)?(?P<pre>:[\w.+:-]+:)?`(?P<body>[^`]+)`(?P<post>:[\w.+:-]+:)?(?P<ref>__?)?
       | (?P<fnref>\[(?:\d+|\#[\w.-]*|\*|[A-Za-z][\w.-]*)\]_)
       | (?P<subst>\|(?!\s)[^|\r\n]+(?<!\s)\|(?:__?)?)
-      | (?P<url>""" + URL.pattern + r"""|""" + EMAIL.pattern + r""")
+      | (?P<url>"""
+    + URL.pattern
+    + r"""|"""
+    + EMAIL.pattern
+    + r""")
       | (?P<refname>(?<=\w)__?(?!\w))
       | (?P<escape>\\)
       | (?P<stars>(?<!\w)\*+(?=\S)|(?<=\S)\*+(?!\w))
@@ -152,7 +162,9 @@ class _Scanner:
         while i < j and not self.blank(i):
             ind = self.indent(i)
             content = self.line(i)[ind:]
-            if i > first and (EXPLICIT.match(content) or ADORNMENT.match(content) or TABLE_BORDER.match(content)):
+            if i > first and (
+                EXPLICIT.match(content) or ADORNMENT.match(content) or TABLE_BORDER.match(content)
+            ):
                 break
             start = self.starts[i] + ind
             if GRID_ROW.match(content):
@@ -188,10 +200,10 @@ class _Scanner:
             end = self.body_end(k, j, para_indent)
             self.mask_lines(k, self.trim(k, end))
             return end
-        quote = self.line(k)[ind:ind + 1]
+        quote = self.line(k)[ind : ind + 1]
         if ind == para_indent and re.match(r"[!-/:-@\[-`{-~]", quote):  # quoted literal block
             end = k
-            while end < j and self.line(end)[ind:ind + 1] == quote and self.indent(end) == ind:
+            while end < j and self.line(end)[ind : ind + 1] == quote and self.indent(end) == ind:
                 end += 1
             self.mask_lines(k, end)
             return end
@@ -245,7 +257,9 @@ class _Scanner:
         if args_prose:
             arg_start = start + m.end()
             self.paragraphs.append((arg_start, self.ends[i]))
-            plain_args = [h for h in range(i + 1, header_end) if self.text[self.starts[h] : self.ends[h]].strip()]
+            plain_args = [
+                h for h in range(i + 1, header_end) if self.text[self.starts[h] : self.ends[h]].strip()
+            ]
             for h in plain_args:
                 self.paragraphs.append((self.starts[h], self.ends[h]))
         else:
