@@ -128,9 +128,10 @@ def check(argv: list[str]) -> int:
         stdin_filename=args.stdin_filename,
     )
     failed_input = False
+    errors: list[str] = []
     try:
         if args.paths == ["-"]:
-            files, errors = ["-"], []
+            files = ["-"]
         else:
             files, errors = discover(args.paths, options)
         for message in engine_errors(files or ["."], options):
@@ -159,9 +160,9 @@ def check(argv: list[str]) -> int:
     if args.fix or args.diff:
         _apply_fixes(ok, options, args, files == ["-"])
 
-    out_stream: TextIO
     fmt = args.format or ("full" if sys.stdout.isatty() and not args.output_file else "concise")
-    out_stream = io.StringIO() if args.output_file else sys.stdout
+    buffer = io.StringIO()
+    out_stream: TextIO = buffer if args.output_file else sys.stdout
     color = _use_color(args.color, sys.stdout) and not args.output_file and fmt == "full"
     engines = loaded_engines() or [engine_for(())]  # every configuration's packs in play
     ctx = Context(
@@ -184,7 +185,7 @@ def check(argv: list[str]) -> int:
     if args.output_file:
         from spinlint.fixes import write_atomic
 
-        write_atomic(args.output_file, out_stream.getvalue().encode("utf-8"))
+        write_atomic(args.output_file, buffer.getvalue().encode("utf-8"))
 
     if failed_input:
         return 2
