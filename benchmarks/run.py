@@ -1,0 +1,611 @@
+"""spinlint's benchmark, side by side with proselint: accuracy, false alarms, speed, memory.
+
+    python benchmarks/run.py [--quick] [--dev-spun PATH] [--pps PATH] [--out FILE]
+
+Clean corpora are extracted at run time into benchmarks/.data (git-ignored); spun text is
+made by benchmarks/spinner.py from held-apart clean documents, split dev/test by a seeded
+hash; tortured phrases come from rules/tortured-phrases (benchmarks/pps.py).  Every tool
+lints in its own subprocess (benchmarks/worker.py), so its peak memory is its own.  Results go
+to ``--out`` (JSON) and a Markdown summary beside it.  See benchmarks/README.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import glob
+import json
+import os
+import platform
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from benchmarks import corpora, pps, scorer, spinner  # noqa: E402
+from benchmarks.corpora import DATA, HERE, Doc  # noqa: E402
+
+WORKER = os.path.join(HERE, "worker.py")
+MEASURE = os.path.join(HERE, "measure.py")
+CONFIG = os.path.join(HERE, "bench.toml")
+PPS_PER_DOC = 10  # carrier sentences per document (one paragraph each)
+
+# What "--quick" and the full run take (word budgets are measured on the raw text).
+SIZES = {
+    "quick": {
+        "news": 15_000,
+        "wikipedia": 30_000,
+        "python-docs": 40_000,
+        "spin_dev": 5_000,
+        "spin_test": 12_000,
+        "pps_dev": 0,
+        "pps_test": 150,
+    },
+    "full": {
+        "news": 10**9,
+        "wikipedia": 10**9,
+        "python-docs": 400_000,
+        "spin_dev": 10**9,
+        "spin_test": 10**9,
+        "pps_dev": 10**9,
+        "pps_test": 10**9,
+    },
+}
+TARGETS = {
+    "clean_alarms_per_1000_words": 0.5,
+    "precision": 0.90,
+    "recall": 0.80,
+    "fix_accuracy": 0.60,
+    "pps_recall_without_TPF": 0.50,
+    "pps_correct_alarm_rate": 0.05,
+    "cold_start_seconds": 1.2,
+    "words_per_second": 50_000,
+    "peak_rss_mb": 600,
+}
+
+
+def log(msg: str) -> None:
+    print(f"[bench] {msg}", file=sys.stderr, flush=True)
+
+
+def take_words(docs: Sequence[Doc], seed: str, budget: int) -> list[Doc]:
+    """Documents in a seeded order until ``budget`` words (deterministic subsample)."""
+    out: list[Doc] = []
+    total = 0
+    for d in sorted(docs, key=lambda d: corpora.bucket(d.id, seed)):
+        if total >= budget:
+            break
+        out.append(d)
+        total += len(d.text.split())
+    return sorted(out, key=lambda d: d.id)
+
+
+# -- building the labelled sets -----------------------------------------------------------
+
+
+def spin_docs(docs: Iterable[Doc], seed: int) -> tuple[list[Doc], list[scorer.Gold], dict[str, str]]:
+    out, golds, sources = [], [], {}
+    for d in docs:
+        s = spinner.spin(d.text, random.Random(f"{seed}:{d.id}"))
+        did = "spun/" + d.id
+        out.append(Doc(did, "spun-" + d.name, s.text, "spun"))
+        sources[did] = d.text
+        golds.extend(scorer.Gold(did, c.start, c.end, c.original, c.kind) for c in s.changes)
+    return out, golds, sources
+
+
+def pps_docs(
+    pairs: Sequence[pps.Pair], tag: str
+) -> tuple[list[Doc], list[scorer.Gold], list[Doc], list[scorer.Gold]]:
+    """Documents of carrier sentences: (spun docs, their gold, correct docs, the correct terms)."""
+    spun_docs, spun_gold, ok_docs, ok_gold = [], [], [], []
+    for i in range(0, len(pairs), PPS_PER_DOC):
+        chunk = [pps.carrier(p) for p in pairs[i : i + PPS_PER_DOC]]
+        for variant, docs, golds in (("spun", spun_docs, spun_gold), ("correct", ok_docs, ok_gold)):
+            did = f"pps-{tag}-{variant}/{i // PPS_PER_DOC:04d}"
+            parts, pos = [], 0
+            for c in chunk:
+                sentence = c.spun if variant == "spun" else c.correct
+                phrase = c.pair.tortured if variant == "spun" else c.pair.correct
+                start = pos + c.offset
+                golds.append(scorer.Gold(did, start, start + len(phrase), c.pair.correct, "pps"))
+                parts.append(sentence)
+                pos += len(sentence) + 2
+            docs.append(Doc(did, did.replace("/", "-") + ".txt", "\n\n".join(parts) + "\n", "pps"))
+    return spun_docs, spun_gold, ok_docs, ok_gold
+
+
+def real_spun(path: str) -> tuple[list[Doc], list[scorer.Gold], set[str], list[str]]:
+    """The real spinner dev set: documents, gold spans, the ids with gold, and warnings."""
+    docs, golds, annotated, warnings = [], [], set(), []
+    for txt in sorted(glob.glob(os.path.join(path, "*.txt"))):
+        name = os.path.basename(txt)
+        if name.upper().startswith("SOURCES"):
+            continue
+        with open(txt, encoding="utf-8") as fh:
+            text = fh.read()
+        did = "real/" + name
+        docs.append(Doc(did, "real-" + name, text, "real-spun"))
+        gold_path = txt[: -len(".txt")] + ".gold.tsv"
+        if not os.path.exists(gold_path):
+            continue
+        annotated.add(did)
+        lines = text.split("\n")
+        starts = [0]
+        for line in lines:
+            starts.append(starts[-1] + len(line) + 1)
+        with open(gold_path, encoding="utf-8") as fh:
+            for row in fh:
+                if row.startswith("#") or not row.strip():
+                    continue
+                cols = row.rstrip("\n").split("\t")
+                if len(cols) < 6:
+                    warnings.append(f"{gold_path}: short row {row.strip()!r}")
+                    continue
+                line_no, spun, occ, original, kind, strength = cols[:6]
+                line = lines[int(line_no) - 1] if 0 < int(line_no) <= len(lines) else ""
+                at = -1
+                for _ in range(int(occ)):
+                    at = line.find(spun, at + 1)
+                    if at < 0:
+                        break
+                if at < 0:
+                    warnings.append(f"{gold_path}: {spun!r} (occurrence {occ}) not on line {line_no}")
+                    continue
+                start = starts[int(line_no) - 1] + at
+                golds.append(scorer.Gold(did, start, start + len(spun), original, kind, strength))
+    return docs, golds, annotated, warnings
+
+
+# -- running the tools --------------------------------------------------------------------
+
+
+def run_worker(tool: str, docs: Sequence[Doc], tag: str, ignore: Sequence[str] = ()) -> dict[str, Any]:
+    """Lint ``docs`` with ``tool`` in a fresh process; adds its peak RSS (MB) and wall time."""
+    job = os.path.join(DATA, f"job-{tag}.json")
+    out = os.path.join(DATA, f"out-{tag}.json")
+    with open(job, "w", encoding="utf-8") as fh:
+        json.dump(
+            {
+                "tool": tool,
+                "ignore": list(ignore),
+                "docs": [{"id": d.id, "name": d.name, "text": d.text} for d in docs],
+            },
+            fh,
+        )
+    with open(os.path.join(DATA, f"err-{tag}.txt"), "w") as err:
+        m = measured([sys.executable, WORKER, job, out], stderr=err)
+    proc_rc, wall = m["returncode"], m["wall"]
+    if proc_rc != 0:
+        with open(os.path.join(DATA, f"err-{tag}.txt")) as fh:
+            raise SystemExit(f"worker {tag} failed ({proc_rc}):\n{fh.read()[-3000:]}")
+    with open(out, encoding="utf-8") as fh:
+        result: dict[str, Any] = json.load(fh)
+    result["peak_rss_mb"] = round(m["peak_rss_mb"], 1)
+    result["process_wall"] = round(wall, 2)
+    result["by_id"] = {r["id"]: r for r in result["results"]}
+    return result
+
+
+def findings(run: dict[str, Any], ids: Iterable[str]) -> list[scorer.Finding]:
+    out = []
+    for i in ids:
+        for f in run["by_id"][i]["findings"]:
+            out.append(
+                scorer.Finding(
+                    i, f["start"], f["end"], f["code"], tuple(tuple(e) for e in f["edits"]), f["confidence"]
+                )
+            )
+    return out
+
+
+def words_of(run: dict[str, Any], ids: Iterable[str]) -> int:
+    return sum(run["by_id"][i]["words"] for i in ids)
+
+
+def throughput(run: dict[str, Any], ids: Sequence[str]) -> dict[str, Any]:
+    words = words_of(run, ids)
+    wall = sum(run["by_id"][i]["wall"] for i in ids)
+    cpu = sum(run["by_id"][i]["cpu"] for i in ids)
+    return {
+        "words": words,
+        "wall_seconds": round(wall, 2),
+        "cpu_seconds": round(cpu, 2),
+        "words_per_second_wall": round(words / wall) if wall else None,
+        "words_per_second_cpu": round(words / cpu) if cpu else None,
+        "startup_seconds": round(run["startup"], 2),
+        "peak_rss_mb": run["peak_rss_mb"],
+    }
+
+
+def measured(cmd: list[str], stderr: Any) -> dict[str, Any]:
+    """Wall time and peak RSS of ``cmd``, measured through benchmarks/measure.py."""
+    report = os.path.join(DATA, "measure.json")
+    subprocess.run(
+        [sys.executable, MEASURE, report, *cmd], stdout=subprocess.DEVNULL, stderr=stderr, check=True
+    )
+    with open(report, encoding="utf-8") as fh:
+        return json.load(fh)  # type: ignore[no-any-return]
+
+
+def cold_start(cmd: list[str], runs: int = 5) -> dict[str, Any]:
+    """Median wall time and peak RSS of ``cmd`` run as a fresh process ``runs`` times."""
+    times, rss = [], []
+    for _ in range(runs):
+        m = measured(cmd, stderr=subprocess.DEVNULL)
+        times.append(m["wall"])
+        rss.append(m["peak_rss_mb"])
+    return {
+        "median_seconds": round(statistics.median(times), 3),
+        "runs": [round(t, 3) for t in times],
+        "peak_rss_mb": round(max(rss), 1),
+    }
+
+
+def _script(name: str) -> str | None:
+    here = os.path.join(os.path.dirname(sys.executable), name)
+    return here if os.path.exists(here) else shutil.which(name)
+
+
+# -- summaries ----------------------------------------------------------------------------
+
+
+def percentiles(values: Sequence[float], ps: Sequence[float] = (50, 90, 95, 99, 100)) -> dict[str, float]:
+    if not values:
+        return {}
+    xs = sorted(values)
+    out = {}
+    for p in ps:
+        k = min(len(xs) - 1, max(0, int(round(p / 100 * len(xs) + 0.5)) - 1))  # nearest rank
+        out[f"p{p:g}"] = round(xs[k], 3)
+    return out
+
+
+def density_report(clean: Sequence[float], spun: Sequence[float], real: Sequence[float]) -> dict[str, Any]:
+    from spinlint import verdict
+
+    clean_p = percentiles(clean, (50, 90, 95, 99, 100))
+    suspicious = clean_p.get("p99", 0.0)
+    likely = max(clean_p.get("p100", 0.0), suspicious)
+
+    def share(xs: Sequence[float], t: float) -> float | None:
+        return round(sum(x >= t for x in xs) / len(xs), 4) if xs else None
+
+    return {
+        "current": {"SUSPICIOUS": verdict.SUSPICIOUS, "LIKELY_SPUN": verdict.LIKELY_SPUN},
+        "clean": {"docs": len(clean), **clean_p},
+        "spun_test": {"docs": len(spun), **percentiles(spun, (1, 5, 10, 50))},
+        "real_spun": {"docs": len(real), **percentiles(real, (0, 50, 100))},
+        "suggested": {
+            "SUSPICIOUS": round(suspicious + 0.05, 2),  # just above the 99th percentile of clean docs
+            "LIKELY_SPUN": round(likely + 0.05, 2),  # above every clean document seen
+            "rule": "SUSPICIOUS just above the 99th percentile of clean documents; LIKELY_SPUN above "
+            "the densest clean document",
+            "spun_test_caught_at_suspicious": share(spun, suspicious + 0.05),
+            "spun_test_caught_at_likely": share(spun, likely + 0.05),
+            "real_spun_caught_at_suspicious": share(real, suspicious + 0.05),
+        },
+        "at_current": {
+            "clean_suspicious_or_worse": share(clean, verdict.SUSPICIOUS),
+            "spun_test_suspicious_or_worse": share(spun, verdict.SUSPICIOUS),
+            "spun_test_likely": share(spun, verdict.LIKELY_SPUN),
+            "real_spun_suspicious_or_worse": share(real, verdict.SUSPICIOUS),
+        },
+    }
+
+
+F3, PCT = "{:.3f}", "pct"  # cell formats
+# The headline table: (label, target, key path in a tool's results, format).
+HEADLINE: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
+    ("false alarms / 1,000 clean words", "<= 0.5", ("clean", "per_1000_words"), "{:.3f}"),
+    ("synthetic spin, test: precision", ">= 0.90", ("spin_test", "precision"), "{:.3f}"),
+    ("synthetic spin, test: recall", ">= 0.80", ("spin_test", "recall"), "{:.3f}"),
+    ("synthetic spin, test: top-fix accuracy", ">= 0.60", ("spin_test", "fix_accuracy"), "{:.3f}"),
+    ("PPS phrases, test: recall, `--ignore TPF`", ">= 0.50", ("pps_test_noTPF", "spun", "recall"), "{:.3f}"),
+    (
+        "PPS phrases, test: alarms on the correct terms, `--ignore TPF`",
+        "<= 5 %",
+        ("pps_test_noTPF", "correct_alarm_rate"),
+        "pct",
+    ),
+    ("PPS phrases, test: recall, all rules", "–", ("pps_test", "spun", "recall"), "{:.3f}"),
+    (
+        "PPS phrases, test: alarms on the correct terms, all rules",
+        "–",
+        ("pps_test", "correct_alarm_rate"),
+        "pct",
+    ),
+    ("real spinner dev set: recall of gold spans", "–", ("real", "recall"), "{:.3f}"),
+    ("real spinner dev set: confirmed findings", "–", ("real", "tp"), "{:,}"),
+    ("real spinner dev set: unconfirmed findings", "–", ("real", "fp"), "{:,}"),
+    (
+        "cold start, one ~500-word file (median of 5)",
+        "<= 1.2 s",
+        ("cold_start", "median_seconds"),
+        "{:.2f} s",
+    ),
+    (
+        "words / second, clean corpus, one process, cache off (wall)",
+        ">= 50,000",
+        ("speed", "words_per_second_wall"),
+        "{:,}",
+    ),
+    ("words / second, same run, CPU time", "–", ("speed", "words_per_second_cpu"), "{:,}"),
+    ("start-up inside the process (imports, rules, pipeline)", "–", ("speed", "startup_seconds"), "{:.2f} s"),
+    ("peak memory, benchmark worker (all documents)", "<= 600 MB", ("speed", "peak_rss_mb"), "{:.0f} MB"),
+    ("peak memory, cold start on one file", "–", ("cold_start", "peak_rss_mb"), "{:.0f} MB"),
+)
+
+
+def _get(d: dict[str, Any], path: Sequence[str]) -> Any:
+    for key in path:
+        if not isinstance(d, dict) or key not in d:
+            return None
+        d = d[key]
+    return d
+
+
+def _cell(value: Any, spec: str) -> str:
+    if value is None:
+        return "–"
+    return f"{100 * value:.1f} %" if spec == "pct" else spec.format(value)
+
+
+def markdown(r: dict[str, Any]) -> str:
+    s, p = r["spinlint"], r["proselint"]
+    lines = [
+        f"Run {r['date']} on {r['machine']}; command: `{r['command']}`; mode: {r['mode']}.",
+        f"Clean prose: {s['clean']['words']:,} words; synthetic spin (test): {s['spin_test']['gold']:,} "
+        f"spun spans; PPS (test): {s['pps_test']['spun']['gold']:,} phrases; real spinner dev set: "
+        f"{s['real']['gold']:,} gold spans.",
+        "",
+        "| measure | target | spinlint | proselint |",
+        "|---|---|---|---|",
+    ]
+    for label, target, path, spec in HEADLINE:
+        lines.append(f"| {label} | {target} | {_cell(_get(s, path), spec)} | {_cell(_get(p, path), spec)} |")
+    lines += [
+        "",
+        "Per rule (spinlint; synthetic spin and PPS on the test split, PPS with all rules):",
+        "",
+        "| rule | clean alarms / 1,000 words | spin findings | precision | spans found | fix accuracy | "
+        "PPS phrases found | alarms on correct terms | real: confirmed / unconfirmed |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for code in r["rules"]:
+        c = s["clean"]["per_code"].get(code, {})
+        t = s["spin_test"]["per_code"].get(code, {})
+        q = s["pps_test"]["spun"]["per_code"].get(code, {})
+        qc = s["pps_test"]["correct"]["per_code"].get(code, {})
+        rr = s["real"]["per_code"].get(code, {})
+        cells = [
+            code,
+            _cell(c.get("per_1000_words", 0.0), F3),
+            str(t.get("findings", 0)),
+            _cell(t.get("precision"), F3),
+            str(t.get("gold_hit", 0)),
+            _cell(t.get("fix_accuracy"), F3),
+            str(q.get("gold_hit", 0)),
+            str(qc.get("gold_hit", 0)),
+            f"{rr.get('tp', 0)} / {rr.get('fp', 0)}",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += ["", "Recall by kind (spinlint):", ""]
+    lines.append("| set | kind | found / total | recall |")
+    lines.append("|---|---|---|---|")
+    for label, key in (("synthetic test", "spin_test"), ("real dev set", "real")):
+        for kind, v in s[key]["per_kind"].items():
+            lines.append(f"| {label} | {kind} | {v['hit']} / {v['total']} | {_cell(v['recall'], F3)} |")
+    for strength, v in s["real"]["per_strength"].items():
+        lines.append(
+            f"| real dev set | strength: {strength} | {v['hit']} / {v['total']} | {_cell(v['recall'], F3)} |"
+        )
+    d = r["density"]
+    lines += [
+        "",
+        "Document spin density (sum of confidences per 1,000 words, `spinlint.verdict.density`):",
+        "",
+        f"- clean documents ({d['clean']['docs']}): "
+        + ", ".join(f"{k} {v}" for k, v in d["clean"].items() if k != "docs"),
+        f"- synthetic spun test documents ({d['spun_test']['docs']}): "
+        + ", ".join(f"{k} {v}" for k, v in d["spun_test"].items() if k != "docs"),
+        f"- real spun documents ({d['real_spun']['docs']}): "
+        + ", ".join(f"{k} {v}" for k, v in d["real_spun"].items() if k != "docs"),
+        f"- current thresholds: SUSPICIOUS {d['current']['SUSPICIOUS']}, "
+        f"LIKELY_SPUN {d['current']['LIKELY_SPUN']}; suggested: SUSPICIOUS {d['suggested']['SUSPICIOUS']}, "
+        f"LIKELY_SPUN {d['suggested']['LIKELY_SPUN']} "
+        f"({d['suggested']['rule']}); at the suggested SUSPICIOUS, "
+        f"{_cell(d['suggested']['spun_test_caught_at_suspicious'], PCT)} of synthetic and "
+        f"{_cell(d['suggested']['real_spun_caught_at_suspicious'], PCT)} of real spun documents are flagged",
+    ]
+    return "\n".join(lines) + "\n"
+
+
+# -- main ---------------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--quick", action="store_true", help="a deterministic subsample (a couple of minutes)")
+    ap.add_argument(
+        "--dev-spun", help="folder of real spinner output with *.gold.tsv (e.g. ../shared/dev/spun)"
+    )
+    ap.add_argument(
+        "--pps",
+        help="tortured-phrase pairs: a pack folder, a PPS JSON or CSV (default: rules/tortured-phrases)",
+    )
+    ap.add_argument("--out", default=os.path.join(HERE, "results", "latest.json"))
+    ap.add_argument("--seed", type=int, default=2024)
+    args = ap.parse_args(argv)
+    mode = "quick" if args.quick else "full"
+    size = SIZES[mode]
+    t_start = time.perf_counter()
+    os.makedirs(DATA, exist_ok=True)
+
+    # Clean corpora.
+    wheel = corpora.gensim_wheel()
+    if wheel is None:
+        raise SystemExit("could not fetch gensim's wheel with pip download (needed for the clean corpora)")
+    base = corpora.lee_docs(wheel) + corpora.wiki_docs(wheel)
+    held, clean_base = corpora.split(base, lambda d: d.id, f"holdout:{args.seed}", 0.25)
+    spin_dev_src, spin_test_src = corpora.split(held, lambda d: d.id, f"dev-test:{args.seed}", 0.5)
+    pydocs = corpora.python_docs()
+    if not pydocs:
+        log(f"{corpora.PYDOC} not found (apt-get install python3.11-doc): Python docs left out")
+    clean: list[Doc] = []
+    for corpus in ("news", "wikipedia"):
+        clean += take_words([d for d in clean_base if d.corpus == corpus], f"take:{corpus}", size[corpus])
+    clean += take_words(pydocs, "take:pydocs", size["python-docs"])
+    clean += corpora.repo_docs()
+
+    # Labelled spun sets.
+    log("spinning held-apart documents")
+    spin_dev_docs, gold_dev, _ = spin_docs(take_words(spin_dev_src, "take:spin", size["spin_dev"]), args.seed)
+    spin_test_docs, gold_test, _ = spin_docs(
+        take_words(spin_test_src, "take:spin", size["spin_test"]), args.seed
+    )
+    pairs, pairs_source = pps.load_pairs(args.pps)
+    pps_dev_pairs, pps_test_pairs = corpora.split(
+        pairs, lambda p: p.tortured.lower(), f"pps:{args.seed}", 0.5
+    )
+    pps_dev_pairs = corpora.sample(pps_dev_pairs, lambda p: p.tortured.lower(), "take:pps", size["pps_dev"])
+    pps_test_pairs = corpora.sample(
+        pps_test_pairs, lambda p: p.tortured.lower(), "take:pps", size["pps_test"]
+    )
+    pps_sets = {tag: pps_docs(ps, tag) for tag, ps in (("dev", pps_dev_pairs), ("test", pps_test_pairs))}
+    real_docs, real_gold, annotated, warnings = (
+        real_spun(args.dev_spun) if args.dev_spun else ([], [], set(), [])
+    )
+    for w in warnings:
+        log(w)
+
+    pps_all = [d for tag in pps_sets for part in (0, 2) for d in pps_sets[tag][part]]
+    everything = clean + spin_dev_docs + spin_test_docs + pps_all + real_docs
+    texts = {d.id: d.text for d in everything}
+    log(
+        f"{len(clean)} clean documents, {len(spin_dev_docs)}+{len(spin_test_docs)} spun (dev+test), "
+        f"{len(pps_dev_pairs)}+{len(pps_test_pairs)} PPS pairs from {pairs_source}, "
+        f"{len(real_docs)} real spun"
+    )
+
+    # Speed: cold start on a ~500-word file.
+    cold = os.path.join(DATA, "coldstart.md")
+    words: list[str] = []
+    paragraphs = []
+    for d in sorted(clean_base, key=lambda d: d.id):
+        if d.corpus == "news" and len(words) < 500:
+            paragraphs.append(d.text)
+            words += d.text.split()
+    with open(cold, "w", encoding="utf-8") as fh:
+        fh.write("# Cold start\n\n" + "\n".join(paragraphs))
+    spin_cmd = [
+        _script("spinlint") or sys.executable,
+        "--no-cache",
+        "--format",
+        "json",
+        "--config",
+        CONFIG,
+        cold,
+    ]
+    if spin_cmd[0] == sys.executable:
+        spin_cmd[1:1] = ["-m", "spinlint"]
+    prose_script = _script("proselint")
+    log("cold starts")
+    cold_spin = cold_start(spin_cmd)
+    cold_prose = cold_start([prose_script, "check", cold]) if prose_script else None
+
+    # Lint everything, one tool at a time (the machine is shared).
+    log(f"spinlint on {len(everything)} documents")
+    run_s = run_worker("spinlint", everything, "spinlint")
+    log(f"spinlint --ignore TPF on the PPS sets (done in {run_s['process_wall']} s)")
+    pps_docs_only = pps_all
+    run_s_notpf = run_worker("spinlint", pps_docs_only, "spinlint-noTPF", ignore=["TPF"])
+    log("proselint on the same documents")
+    run_p = run_worker("proselint", everything, "proselint")
+
+    def accuracy(run: dict[str, Any], run_pps: dict[str, Any]) -> dict[str, Any]:
+        clean_ids = [d.id for d in clean]
+        out: dict[str, Any] = {"clean": scorer.alarms(findings(run, clean_ids), words_of(run_s, clean_ids))}
+        out["clean_by_corpus"] = {}
+        for corpus in sorted({d.corpus for d in clean}):
+            ids = [d.id for d in clean if d.corpus == corpus]
+            a = scorer.alarms(findings(run, ids), words_of(run_s, ids))
+            out["clean_by_corpus"][corpus] = {k: a[k] for k in ("words", "alarms", "per_1000_words")}
+        for key, docs, gold in (
+            ("spin_dev", spin_dev_docs, gold_dev),
+            ("spin_test", spin_test_docs, gold_test),
+        ):
+            ids = [d.id for d in docs]
+            out[key] = scorer.score(findings(run, ids), gold, texts, ids).as_dict()
+        for tag, (sd, sg, od, og) in pps_sets.items():
+            entry = {}
+            for label, r in (("", run), ("_noTPF", run_pps)):
+                if r is None:
+                    continue
+                spun = scorer.score(findings(r, [d.id for d in sd]), sg, texts, [d.id for d in sd]).as_dict()
+                ok = scorer.score(findings(r, [d.id for d in od]), og, texts, [d.id for d in od]).as_dict()
+                entry[label] = {"spun": spun, "correct": ok, "correct_alarm_rate": ok["recall"]}
+            out[f"pps_{tag}"] = entry[""]
+            if "_noTPF" in entry:
+                out[f"pps_{tag}_noTPF"] = entry["_noTPF"]
+        ids = sorted(annotated)
+        out["real"] = scorer.score(findings(run, ids), real_gold, texts, ids).as_dict()
+        out["real"]["note"] = "annotation is partial: 'fp' counts unconfirmed findings, not false positives"
+        unannotated = [d.id for d in real_docs if d.id not in annotated]
+        out["real"]["unannotated_docs_findings"] = len(findings(run, unannotated))
+        out["speed"] = throughput(run, clean_ids)
+        return out
+
+    result: dict[str, Any] = {
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, "
+        "shared with other jobs",
+        "command": "python benchmarks/run.py"
+        + (" --quick" if args.quick else "")
+        + (f" --dev-spun {args.dev_spun}" if args.dev_spun else "")
+        + (f" --pps {args.pps}" if args.pps else ""),
+        "mode": mode,
+        "seed": args.seed,
+        "sources": {
+            "gensim_wheel": os.path.basename(wheel),
+            "news": corpora.LEE,
+            "wikipedia": corpora.WIKI,
+            "python_docs": corpora.PYDOC if pydocs else None,
+            "pps_pairs": pairs_source,
+            "dev_spun": args.dev_spun,
+        },
+        "targets": TARGETS,
+        "rules": sorted(run_s["rules"]),
+    }
+    result["spinlint"] = accuracy(run_s, run_s_notpf)
+    result["spinlint"]["cold_start"] = cold_spin
+    result["proselint"] = accuracy(run_p, None)
+    result["proselint"]["pps_test_noTPF"] = result["proselint"]["pps_test"]  # proselint has no TPF
+    result["proselint"]["cold_start"] = cold_prose or {"median_seconds": None, "peak_rss_mb": None}
+    spin_by_id = run_s["by_id"]
+    result["density"] = density_report(
+        [spin_by_id[d.id]["density"] for d in clean],
+        [spin_by_id[d.id]["density"] for d in spin_test_docs],
+        [spin_by_id[d.id]["density"] for d in real_docs],
+    )
+    result["total_seconds"] = round(time.perf_counter() - t_start, 1)
+
+    os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
+    with open(args.out, "w", encoding="utf-8") as fh:
+        json.dump(result, fh, indent=1)
+    md = markdown(result)
+    with open(os.path.splitext(args.out)[0] + ".md", "w", encoding="utf-8") as fh:
+        fh.write(md)
+    print(md)
+    log(f"done in {result['total_seconds']} s; wrote {args.out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,133 @@
+"""Lint a batch of documents with one tool in a fresh process, timing every document.
+
+``python benchmarks/worker.py JOB.json OUT.json``.  Run as a subprocess so that its peak
+memory (``os.wait4``) and its start-up belong to that tool alone.  Start-up (imports, rule
+loading, the spaCy pipeline) is paid on a warm-up document and reported apart; the per
+document times cover linting only, with spinlint's cache off.
+
+The job file: ``{"tool": "spinlint" | "proselint", "ignore": [codes], "docs": [{"id",
+"name", "text"}]}``.  The output: per document its word count (spinlint's prose word count,
+the same for both tools), wall and CPU seconds and its findings.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+CONFIG = os.path.join(HERE, "bench.toml")  # an empty configuration: defaults, never the repo's
+WARMUP = (
+    "The committee met on Tuesday to review the budget. Officials said the plan, which was\n"
+    "first proposed last year, would be put to a vote in March after a public consultation.\n"
+)
+
+Linter = Callable[[str, str], tuple[int, list[dict[str, Any]], float | None]]
+
+
+def spinlint_linter(ignore: list[str]) -> Linter:
+    from spinlint.runner import Options, lint_file
+    from spinlint.verdict import density
+
+    options = Options(use_cache=False, ignore=tuple(ignore), config_path=CONFIG)
+
+    def lint(name: str, text: str) -> tuple[int, list[dict[str, Any]], float | None]:
+        result = lint_file(os.path.join(HERE, ".data", name), options, data=text.encode("utf-8"))
+        if result.error:
+            raise RuntimeError(result.error)
+        out = []
+        for d in result.diagnostics:
+            if d.fix is not None:
+                edits = [[e.span.start, e.span.end, e.content] for e in d.fix.edits]
+            elif d.suggestions:
+                edits = [[d.span.start, d.span.end, d.suggestions[0]]]
+            else:
+                edits = []
+            out.append(
+                {
+                    "start": d.span.start,
+                    "end": d.span.end,
+                    "code": d.code,
+                    "edits": edits,
+                    "confidence": d.confidence,
+                }
+            )
+        return result.words, out, density(result)
+
+    return lint
+
+
+def prose_of(name: str, text: str) -> tuple[str, int]:
+    """The prose spinlint would see (markup masked by spaces, same length) and its words."""
+    from spinlint.document import WORD
+    from spinlint.sources import decode, extract
+
+    prose = extract(decode(name, text.encode("utf-8"))).text
+    return prose, sum(1 for _ in WORD.finditer(prose))
+
+
+def proselint_linter() -> Linter:
+    from proselint.checks import __register__
+    from proselint.registry import CheckRegistry
+    from proselint.tools import LintFile
+
+    CheckRegistry().register_many(__register__)
+
+    def lint(name: str, text: str) -> tuple[int, list[dict[str, Any]], float | None]:
+        out = []
+        for r in LintFile(name, text).lint():
+            c = r.check_result
+            start, end = c.span[0] - 1, c.span[1] - 1  # proselint pads the text with "\n"
+            rep = c.replacements
+            if isinstance(rep, (list, tuple)):
+                rep = rep[0] if rep else None
+            edits = [[start, end, rep]] if isinstance(rep, str) else []
+            out.append({"start": start, "end": end, "code": c.check_path, "edits": edits, "confidence": 1.0})
+        return -1, out, None
+
+    return lint
+
+
+def main(job_path: str, out_path: str) -> int:
+    with open(job_path, encoding="utf-8") as fh:
+        job = json.load(fh)
+    t0 = time.perf_counter()
+    tool = job["tool"]
+    lint = spinlint_linter(job.get("ignore", [])) if tool == "spinlint" else proselint_linter()
+    lint("warmup.txt", WARMUP)
+    startup = time.perf_counter() - t0
+    results = []
+    for doc in job["docs"]:
+        text = doc["text"]
+        words = -1
+        if tool != "spinlint":
+            text, words = prose_of(doc["name"], text)
+        w0, c0 = time.perf_counter(), time.process_time()
+        n, findings, dens = lint(doc["name"], text)
+        wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+        results.append(
+            {
+                "id": doc["id"],
+                "words": n if n >= 0 else words,
+                "wall": wall,
+                "cpu": cpu,
+                "findings": findings,
+                "density": dens,
+            }
+        )
+    rules: list[str] = []
+    if tool == "spinlint":
+        from spinlint.runner import engine_for
+
+        rules = [r.code for r in engine_for(()).rules]
+    with open(out_path, "w", encoding="utf-8") as fh:
+        json.dump({"tool": tool, "startup": startup, "rules": rules, "results": results}, fh)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1], sys.argv[2]))

@@ -1,0 +1,173 @@
+"""Unit tests of the benchmark's own tools: the labelled spinner, the scorer, the splitter.
+
+They use only hand-written text and the installed lexicons (no corpus, no /work/shared, no
+timing), so they are fast and can fail: a spinner that mis-records a span, a scorer that
+miscounts, or a splitter that depends on order would each break one of them.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+
+import pytest
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from benchmarks import corpora, pps, scorer, spinner  # noqa: E402
+
+TEXT = (
+    "Stock markets fell sharply on Monday after the central bank raised interest rates. "
+    "A Kremlin-backed group said the plant, which employs thousands of local workers, would "
+    "close within weeks. Officials from the UN and the EU urged calm, and analysts expected "
+    "prices to recover once the long-term outlook improved.\n\n"
+    "Researchers used artificial intelligence to screen patients for breast cancer, and "
+    "the results were published in a leading medical journal.\n"
+)
+
+
+# -- the spinner --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_spinner_records_restore_the_source_exactly(seed: int) -> None:
+    spun = spinner.spin(TEXT, random.Random(seed), rate=0.5, hyphen_rate=1.0, glue_rate=1.0)
+    assert spun.text != TEXT
+    assert spun.restore() == TEXT
+    for change in spun.changes:
+        assert spun.text[change.start : change.end] == change.spun
+        assert change.spun != change.original
+
+
+def test_spinner_makes_each_kind_of_change() -> None:
+    spun = spinner.spin(TEXT, random.Random(1), rate=0.5, hyphen_rate=1.0, glue_rate=1.0)
+    by_original = {c.original: c for c in spun.changes}
+    assert by_original["Kremlin-backed"].spun == "Kremlin- backed"
+    assert by_original["Kremlin-backed"].kind == "glitch"
+    assert {"of the UN", "the UN", "from the UN"} & set(by_original) or any(
+        c.spun in ("theUN", "theEU") for c in spun.changes
+    )
+    lexical = [c for c in spun.changes if c.kind == "lexical"]
+    assert lexical, "a 50 % rate must swap some content words"
+    stop = spinner._stop_words()
+    assert all(c.original.lower() not in stop for c in lexical)
+
+
+def test_spinner_keeps_inflection_and_case() -> None:
+    # Plural nouns stay plural and past tenses stay past: every candidate of "markets" is a
+    # form lemminflect tags NNS, never the bare lemma.
+    from lemminflect import getAllLemmas
+
+    for word in ("markets", "raised"):
+        cands = spinner.candidates(word)
+        assert cands, word
+        assert word not in cands
+    assert spinner._case_like("showcases", "Markets") == "Showcases"
+    assert spinner._case_like("showcases", "markets") == "showcases"
+    # "raised" (VBD/VBN) gets past forms, not the base form of its synonyms.
+    assert all(getAllLemmas(c) for c in spinner.candidates("raised")[:5])
+
+
+def test_spinner_is_deterministic_for_a_seed() -> None:
+    a = spinner.spin(TEXT, random.Random("doc-7"))
+    b = spinner.spin(TEXT, random.Random("doc-7"))
+    assert a == b
+
+
+def test_spinner_rate_zero_changes_only_glitches() -> None:
+    spun = spinner.spin(TEXT, random.Random(3), rate=0.0, hyphen_rate=0.0, glue_rate=0.0)
+    assert spun.text == TEXT and spun.changes == ()
+
+
+# -- the scorer ---------------------------------------------------------------------------
+
+SPUN = "Stock showcases fell. A Kremlin- backed group met. Nothing else here."
+#       0         1         2         3         4         5         6
+#       0123456789012345678901234567890123456789012345678901234567890123456789
+
+
+def _gold() -> list[scorer.Gold]:
+    return [
+        scorer.Gold("d", 6, 15, "markets", "lexical"),  # "showcases"
+        scorer.Gold("d", 24, 39, "Kremlin-backed", "glitch"),  # "Kremlin- backed"
+    ]
+
+
+def test_scorer_counts_tp_fp_fn() -> None:
+    assert SPUN[6:15] == "showcases" and SPUN[24:39] == "Kremlin- backed"
+    found = [
+        scorer.Finding("d", 0, 15, "COL101", ((0, 15, "stock markets"),)),  # TP, fix right
+        scorer.Finding("d", 52, 59, "LEX001", ((52, 59, "anything"),)),  # FP: "Nothing"
+        scorer.Finding("d", 6, 15, "LEX002", ((6, 15, "exhibitions"),)),  # TP, fix wrong
+    ]
+    s = scorer.score(found, _gold(), {"d": SPUN})
+    assert (s.overall.findings, s.overall.tp, s.overall.fp) == (3, 2, 1)
+    assert s.gold == 2 and s.overall.gold_hit == 1  # the glitch span is a false negative
+    assert s.recall == 0.5
+    assert s.overall.fixable_tp == 2 and s.overall.fix_correct == 1
+    assert s.per_code["COL101"].precision == 1.0
+    assert s.per_code["LEX001"].precision == 0.0
+    assert s.per_code["LEX002"].fix_accuracy == 0.0
+    assert dict(s.per_kind) == {"lexical": [1, 1], "glitch": [0, 1]}
+
+
+def test_scorer_judges_a_fix_by_the_text_it_produces() -> None:
+    # A safe glitch fix that deletes only the space still restores "Kremlin-backed".
+    gap = scorer.Finding("d", 24, 39, "GLT001", ((32, 33, ""),))
+    # A finding with no fix is a true positive without a fix to judge.
+    bare = scorer.Finding("d", 24, 32, "GLT009")
+    s = scorer.score([gap, bare], _gold(), {"d": SPUN})
+    assert s.overall.tp == 2 and s.overall.fixable_tp == 1 and s.overall.fix_correct == 1
+    # Case and spacing do not matter; the wording does.
+    assert scorer.fix_restores(SPUN, scorer.Finding("d", 6, 15, "X", ((6, 15, "Markets"),)), _gold())
+    assert not scorer.fix_restores(SPUN, scorer.Finding("d", 6, 15, "X", ((6, 15, "market"),)), _gold())
+
+
+def test_scorer_scope_and_clean_alarms() -> None:
+    found = [scorer.Finding("d", 6, 15, "A"), scorer.Finding("other", 0, 3, "A")]
+    s = scorer.score(found, _gold(), {"d": SPUN, "other": "abc"}, docs=["d"])
+    assert s.overall.findings == 1
+    a = scorer.alarms([scorer.Finding("c", 0, 1, "A"), scorer.Finding("c", 2, 3, "B")], 4000)
+    assert a["alarms"] == 2 and a["per_1000_words"] == 0.5
+    assert a["per_code"]["B"] == {"alarms": 1, "per_1000_words": 0.25}
+
+
+# -- the splitter and the PPS carriers ----------------------------------------------------
+
+
+def test_split_is_deterministic_and_order_free() -> None:
+    items = [f"doc-{i}" for i in range(400)]
+    a_dev, a_test = corpora.split(items, str, "seed", 0.5)
+    b_dev, b_test = corpora.split(list(reversed(items)), str, "seed", 0.5)
+    assert sorted(a_dev) == sorted(b_dev) and sorted(a_test) == sorted(b_test)
+    assert set(a_dev).isdisjoint(a_test) and len(a_dev) + len(a_test) == 400
+    assert 150 < len(a_dev) < 250  # about half
+    # Membership of an item does not depend on the other items.
+    c_dev, _ = corpora.split(items[:50], str, "seed", 0.5)
+    assert set(c_dev) == set(a_dev) & set(items[:50])
+    # Another seed gives another split.
+    d_dev, _ = corpora.split(items, str, "other-seed", 0.5)
+    assert set(d_dev) != set(a_dev)
+    assert corpora.sample(items, str, "s", 10) == corpora.sample(list(reversed(items)), str, "s", 10)
+
+
+def test_pps_carrier_places_phrase_and_term_at_the_offset() -> None:
+    c = pps.carrier(pps.Pair("counterfeit consciousness", "artificial intelligence"))
+    assert c.spun[c.offset :].startswith("counterfeit consciousness")
+    assert c.correct[c.offset :].startswith("artificial intelligence")
+    assert c.spun.replace("counterfeit consciousness", "artificial intelligence") == c.correct
+
+
+def test_wikitext_to_prose_keeps_only_running_text() -> None:
+    wikitext = (
+        "{{Infobox person|name=X}}\n'''Ada Lovelace''' was an English [[mathematician]] and "
+        "[[Writer|writer]] chiefly known for her work on the [[Analytical Engine]].<ref>A source</ref>\n"
+        "== Life ==\n* a list item that is long enough to count as words here\n"
+        "[[File:Ada.jpg|thumb|A [[portrait]]]]\n"
+    )
+    prose = corpora.wikitext_to_prose(wikitext)
+    assert " ".join(prose.split()) == (
+        "Ada Lovelace was an English mathematician and writer chiefly known for her work on the "
+        "Analytical Engine."
+    )
