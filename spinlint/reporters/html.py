@@ -191,6 +191,10 @@ def _nonprose_runs(text: str, prose: str) -> Iterable[tuple[int, int]]:
 # -- page pieces --------------------------------------------------------------------------
 
 
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'' if n == 1 else 's'}"
+
+
 def _badge(v: str) -> str:
     icon = {"clean": "✓", "suspicious": "?", "likely-spun": "!"}[v]
     return f'<span class="badge v-{v}"><span aria-hidden="true">{icon}</span> {v}</span>'
@@ -325,7 +329,7 @@ def _file_section(view: _FileView, first_id: int, ctx: Context) -> tuple[str, li
     )
     section = (
         f'<section class="file" id="file-{fi}"><h2>{esc(src.path)} {_badge(view.verdict)}</h2>'
-        f'<p class="figures">{r.words} words · {len(r.diagnostics)} diagnostics · '
+        f'<p class="figures">{_count(r.words, "word")} · {_count(len(r.diagnostics), "diagnostic")} · '
         f"density {view.density:.2f} per 1,000 words</p>"
         f"{rules_table}"
         f'<div class="strip" role="img" aria-label="Spin density per paragraph">{"".join(cells)}</div>'
@@ -460,7 +464,8 @@ def report(results: list[FileResult], out: TextIO, ctx: Context) -> None:
         f"<title>spinlint report</title><style>{CSS}</style></head><body>"
         "<main>"
         f"<h1>spinlint report</h1>"
-        f'<p class="figures">{len(views)} files · {words} words · {total} diagnostics · {summary}</p>'
+        f'<p class="figures">{_count(len(views), "file")} · {_count(words, "word")} · '
+        f"{_count(total, 'diagnostic')} · {summary}</p>"
         '<table class="overview"><thead><tr><th>File</th><th>Verdict</th>'
         "<th class=num>Density</th><th class=num>Words</th><th class=num>Diagnostics</th>"
         f"<th>Families</th></tr></thead><tbody>{rows}</tbody></table>"
