@@ -16,7 +16,7 @@ from __future__ import annotations
 from html.parser import HTMLParser
 
 from spinlint.model import Span
-from spinlint.sources import Comment, Prose, masked_except
+from spinlint.sources import Comment, Prose, SourceFile, masked_except
 
 # Elements whose content is code, data or machine-read text rather than prose.  ``math`` and
 # ``svg`` hold MathML / drawing markup whose text nodes are symbols and labels.
@@ -29,7 +29,7 @@ class _Collector(HTMLParser):
     def __init__(self, text: str) -> None:
         super().__init__(convert_charrefs=False)
         self.text = text
-        self.starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+        self.starts = SourceFile(path="", text=text).line_starts
         self.open_skips: dict[str, int] = {}
         self.keep: list[tuple[int, int]] = []
         self.comments: list[Comment] = []

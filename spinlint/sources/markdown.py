@@ -25,7 +25,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
 
 from spinlint.model import Span
-from spinlint.sources import Comment, Prose, mask, masked_except
+from spinlint.sources import Comment, Prose, SourceFile, mask, masked_except
 from spinlint.sources import html as html_reader
 from spinlint.sources.text import EMAIL, URL
 
@@ -83,12 +83,6 @@ def _parser() -> MarkdownIt:
     )
 
 
-def _line_starts(text: str) -> list[int]:
-    starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
-    starts.append(len(text))
-    return starts
-
-
 def mdx_expressions(chars: list[str], start: int, end: int) -> None:
     """Blank ``{...}`` expressions with balanced nesting (``{items.map(x => {x})}``); an
     unbalanced brace is left alone, as prose."""
@@ -113,7 +107,7 @@ def read(text: str) -> Prose:
         mask(chars, 0, toml.end())
         parsed = "".join(chars)
     tokens = _parser().parse(parsed)
-    starts = _line_starts(text)
+    starts = [*SourceFile(path="", text=text).line_starts, len(text)]
 
     def line_range(first: int, last: int) -> tuple[int, int]:
         return starts[min(first, len(starts) - 1)], starts[min(last, len(starts) - 1)]

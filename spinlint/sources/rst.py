@@ -22,7 +22,7 @@ from __future__ import annotations
 import re
 
 from spinlint.model import Span
-from spinlint.sources import Comment, Prose, mask
+from spinlint.sources import Comment, Prose, SourceFile, mask
 from spinlint.sources.text import EMAIL, URL
 
 # Directives whose arguments are prose (admonition titles, or the first words of the body of
@@ -91,7 +91,7 @@ class _Scanner:
         self.text = text
         self.chars = list(text)
         self.comments: list[Comment] = []
-        self.starts = [0] + [i + 1 for i, c in enumerate(text) if c == "\n"]
+        self.starts = SourceFile(path="", text=text).line_starts
         self.ends = [self._line_end(k) for k in range(len(self.starts))]
         self.paragraphs: list[tuple[int, int]] = []  # offset ranges that hold inline markup
 
