@@ -391,3 +391,35 @@ def test_browser_large_document_stays_responsive(browser: Any, tmp_path: Path) -
     print(f"100k words: {len(page) / 1e6:.1f} MB, build {build:.2f}s, load {load:.2f}s, click {click:.2f}s")
     # generous bounds: the machine is shared; the point is no quadratic blow-up
     assert build < 20 and load < 30 and click < 5
+
+
+def test_browser_overlapping_marks_show_every_diagnostic(browser: Any, tmp_path: Path) -> None:
+    """Hand-made crossing and nested spans: the markup holds, the panel lists all of them."""
+    from selenium.webdriver.common.by import By
+
+    from spinlint.model import Diagnostic, Span
+    from spinlint.sources import SourceFile
+
+    text = "The flag to clamor proportion rose sharply.\n"
+
+    def at(phrase: str) -> Span:
+        return Span(text.index(phrase), text.index(phrase) + len(phrase))
+
+    diags = [
+        Diagnostic("TPF001", "tortured-phrase", "outer", at("flag to clamor proportion"), confidence=0.9),
+        Diagnostic("COL101", "odd-collocation", "inner", at("clamor"), confidence=0.6),
+        Diagnostic("LEX001", "odd-word", "crossing", at("proportion rose"), confidence=0.5),
+    ]
+    src = SourceFile(path="x.txt", text=text)
+    _open(browser, tmp_path, [FileResult("x.txt", src, diags, words=7)])
+    inner = next(m for m in browser.find_elements(By.CSS_SELECTOR, "#file-0 mark.f-COL"))
+    inner.click()
+    codes = [h.text.split()[1] for h in _panel(browser).find_elements(By.CSS_SELECTOR, "h3")]
+    assert codes == ["COL101", "TPF001"]  # innermost first
+    # the crossing span is split into pieces that all select together
+    lex = browser.find_elements(By.CSS_SELECTOR, "#file-0 mark.f-LEX")
+    assert (
+        len(lex) == 2 and "".join(m.text for m in lex).replace("T", "").replace("L", "") == "proportion rose"
+    )
+    lex[-1].click()
+    assert all("sel" in m.get_attribute("class").split() for m in lex)
