@@ -241,6 +241,32 @@ def test_wrap_is_always_well_formed_and_keeps_every_range(text: str, raw: list[t
         assert covered.by_id[f"d{k}"] == text[s:e]
 
 
+def test_odd_spans_all_get_a_mark(tmp_path: Path) -> None:
+    """Spans across paragraphs, on the blank line between them, empty ones and spans at the
+    very ends of the text each leave a mark that points at their panel."""
+    from spinlint.model import Diagnostic, Span
+    from spinlint.sources import SourceFile
+
+    text = "\n  First para here.\n\n\nSecond para.\n"
+    gap = text.index("\n\n\n") + 1
+    spans = [
+        Span(text.index("here"), text.index("Second") + 6),  # across the blank lines
+        Span(gap, gap + 1),  # whitespace only, between paragraphs
+        Span(0, 0),  # empty, before the first paragraph
+        Span(len(text), len(text)),  # empty, after the last
+        Span(text.index("para."), text.index("para.")),  # empty, inside a word
+    ]
+    diags = [Diagnostic("GLT001", "detached-hyphen", f"m{n}", sp) for n, sp in enumerate(spans)]
+    page = _render([FileResult("x.txt", SourceFile(path="x.txt", text=text), diags, words=5)])
+    assert _balanced(page)
+    soup = BeautifulSoup(page, "html.parser")
+    marked = {m["data-d"] for m in soup.select("#file-0 mark[data-d]")}
+    assert marked == {t["id"] for t in soup.select("template")} and len(marked) == len(diags)
+    assert [p.get_text() for p in soup.select("p.para")] == ["First para here.", "Second para."]
+    across = soup.select(f'mark[data-d="{soup.select("template")[0]["id"]}"]')
+    assert [m.get_text() for m in across] == ["here.", "Second"]
+
+
 def test_paragraphs_cover_all_text_and_cut_long_blocks() -> None:
     text = "  one\ntwo\n\n\n three \n" + "\n".join(f"line {i}" for i in range(95)) + "\n"
     spans = html_reporter.paragraphs(text)
