@@ -1,0 +1,14 @@
+"""ENT: entity inconsistency — one name in several forms, or a well-known name spun."""
+
+from __future__ import annotations
+
+from spinlint.plugins.entity.spun_name import SpunName
+from spinlint.plugins.entity.variant import EntityVariant
+from spinlint.rule import Plugin
+
+plugin = Plugin(
+    prefix="ENT",
+    name="entity inconsistency",
+    rules=[EntityVariant, SpunName],
+    description="Names written in two forms in one document, and well-known names spun word by word.",
+)

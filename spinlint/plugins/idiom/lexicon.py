@@ -1,0 +1,131 @@
+"""The fixed-expression index behind IDM001: idioms, their slots, anchors and word relations.
+
+An idiom broken by a spinner keeps all its words but one.  So every idiom is indexed, once
+per content-word slot, under an *anchor* that does not cover the slot: the adjacent pair of
+other words (or, for a two-word idiom, the other word).  Scanning a document then costs two
+dictionary look-ups per word, and only anchored windows are compared word by word.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections import defaultdict
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from spinlint.lexicon.thesaurus import synonyms
+
+# Closed-class words: a spinner swaps content words, and so a slot is never one of these.
+FUNCTION_WORDS = frozenset(
+    """a an the and or but nor of in on at by for to from with without into onto upon over under
+    up down out off as than then so if is are was were be been being am do does did have has had
+    it its this that these those there here what which who whom whose when where why how all any
+    each every no not some such one ones i you he she we they me him her us them my your his our
+    their own same other another very too just only also again once more most less least much
+    many few both either neither""".split()
+)
+
+
+@dataclass(frozen=True)
+class Idiom:
+    words: tuple[str, ...]
+    frozen: bool  # non-compositional: a literal variant is rare
+    source: str
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.words)
+
+
+@dataclass(frozen=True)
+class Slot:
+    idiom: Idiom
+    slot: int  # index of the word a spinner may have swapped
+    anchor_at: int  # index in the idiom of the anchor's first word
+
+
+def forms(word: str) -> frozenset[str]:
+    """A word and its inflections (verbs: kick/kicks/kicked/kicking; nouns: plural)."""
+    from lemminflect import getAllInflections
+
+    out = {word}
+    if word not in FUNCTION_WORDS and "'" not in word:
+        for upos in ("VERB", "NOUN"):
+            for fs in getAllInflections(word, upos=upos).values():
+                out.update(f.lower() for f in fs)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=1)
+def idioms() -> tuple[Idiom, ...]:
+    text = resources.files("spinlint.plugins.idiom").joinpath("idioms.tsv").read_text(encoding="utf-8")
+    rows = csv.reader((ln for ln in text.splitlines() if ln and not ln.startswith("#")), delimiter="\t")
+    next(rows)  # header
+    return tuple(Idiom(tuple(p.split()), frozen == "yes", src) for p, frozen, src in rows)
+
+
+@lru_cache(maxsize=1)
+def index() -> tuple[dict[tuple[str, str], list[Slot]], dict[str, list[Slot]], dict[str, frozenset[str]]]:
+    """(pair anchors, single-word anchors, forms of every idiom word)."""
+    pairs: dict[tuple[str, str], list[Slot]] = defaultdict(list)
+    singles: dict[str, list[Slot]] = defaultdict(list)
+    word_forms: dict[str, frozenset[str]] = {}
+    for idiom in idioms():
+        ws = idiom.words
+        for w in ws:
+            if w not in word_forms:
+                word_forms[w] = forms(w)
+        for slot, w in enumerate(ws):
+            if w in FUNCTION_WORDS or not w.isalpha() or len(ws) < 3:
+                continue  # two-word pairs are collocations: too many honest variants
+            # anchor on a pair of other words (the most contentful), else on one other word
+            starts = [i for i in range(len(ws) - 1) if slot not in (i, i + 1)]
+            if not starts:
+                other = max((i for i in range(len(ws)) if i != slot), key=lambda i: ws[i] not in FUNCTION_WORDS)
+                for f in word_forms[ws[other]]:
+                    singles[f].append(Slot(idiom, slot, other))
+                continue
+            at = max(starts, key=lambda i: (ws[i] not in FUNCTION_WORDS) + (ws[i + 1] not in FUNCTION_WORDS))
+            for a in word_forms[ws[at]]:
+                for b in word_forms[ws[at + 1]]:
+                    pairs[(a, b)].append(Slot(idiom, slot, at))
+    return dict(pairs), dict(singles), word_forms
+
+
+@lru_cache(maxsize=50_000)
+def lemmas(word: str) -> frozenset[str]:
+    from lemminflect import getAllLemmas
+
+    out = {word}
+    for ls in getAllLemmas(word).values():
+        out.update(x.lower() for x in ls)
+    return frozenset(out)
+
+
+@lru_cache(maxsize=50_000)
+def relation(original: str, found: str) -> str:
+    """How ``found`` relates to ``original`` in the Moby thesaurus ('' when it does not)."""
+    for lemma in lemmas(found):
+        if lemma == original:
+            return ""
+        if lemma in synonyms(original) or original in synonyms(lemma):
+            return "Moby synonym"
+    return ""  # co-synonyms (a shared head word) proved far too loose on honest text
+
+
+def inflect_like(original: str, found: str) -> str:
+    """``original`` in the inflection ``found`` carries ("pails" -> "buckets")."""
+    from lemminflect import getAllInflections, getInflection
+
+    if found in lemmas(found) - {""} and len(lemmas(found)) == 1:
+        return original  # the base form
+    # Only verb inflections follow the text ("kicked the pail" -> "kicked the bucket"): the
+    # nouns of an idiom are fixed ("on the money", never "on the moneys").
+    for lemma in sorted(lemmas(found) - {found}):
+        for tag, fs in getAllInflections(lemma, upos="VERB").items():
+            if found in fs and tag in ("VBD", "VBG", "VBN", "VBZ"):
+                got = getInflection(original, tag=tag)
+                if got:
+                    return str(got[0])
+    return original

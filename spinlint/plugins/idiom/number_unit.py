@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from functools import lru_cache
+
+from spinlint.document import Document
+from spinlint.lexicon.ngrams import bigram
+from spinlint.lexicon.thesaurus import synonyms
+from spinlint.model import Applicability, Diagnostic, Severity, Span
+from spinlint.packs import match_case
+from spinlint.rule import Rule
+
+NUMBER = (
+    r"\d+(?:[.,]\d+)?|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
+    r"ninety|hundred|hundreds|thousand|thousands|several|dozens"
+)
+# Paraphrases of a plural time unit: "ten years ago" -> "ten a long time back".  After a
+# cardinal number only a unit noun is grammatical, so any of these after a number is damage.
+DURATION = r"a\s+long\s+time|a\s+long\s+while|quite\s+a\s+while|a\s+while|a\s+long\s+period|some\s+time|ages"
+AGO = r"ago|back|prior|previously|before|earlier|since|in\s+the\s+past"
+# "ago" words a spinner substitutes that carry no other meaning here: restored to "ago".
+AGO_SWAPS = frozenset({"back", "prior", "previously"})
+SPUN_AGO = re.compile(rf"\b({NUMBER})\s+({DURATION})(?:\s+({AGO}))?\b", re.IGNORECASE)
+AGE = re.compile(rf"\b({NUMBER})-(year|month|week|day)(s?)-([a-z]+)\b", re.IGNORECASE)
+
+
+@lru_cache(maxsize=1)
+def old_synonyms() -> frozenset[str]:
+    """Single-word Moby synonyms of 'old': what a spinner puts in '10-year-old'."""
+    return frozenset(w for w in synonyms("old") if w.isalpha() and w != "old")
+
+
+class NumberUnitPhrase(Rule):
+    """Number-unit expression with the unit spun away ("ten a long time back", "5-year-elderly").
+
+    ## What it does
+    Flags a cardinal number followed by a paraphrase of a time unit instead of the unit
+    ("ten a long time back", "two a while prior" for "ten years ago", "two years ago"), and
+    age compounds whose last part is a thesaurus synonym of "old" ("a 45-year-elderly man").
+
+    ## Why it matters
+    Spinners rewrite "years" as "a long time" and "ago" as "back" or "prior", and "old" as
+    "elderly" or "aged", word by word.  After a cardinal number English needs a unit noun, so
+    these forms are ungrammatical and never come from an honest writer.
+
+    ## Example
+    The plant closed ten a long time back, and a 45-year-elderly worker was hurt.
+
+    ## Use instead
+    The plant closed ten years ago, and a 45-year-old worker was hurt.
+
+    ## Fix safety
+    Unsafe: the original unit may have been months or decades rather than years; check the
+    source.
+
+    ## References
+    English cardinal + unit-noun syntax (Huddleston & Pullum, The Cambridge Grammar of the
+    English Language, 2002, ch. 5); synonyms of "old" from the Moby thesaurus (Grady Ward,
+    public domain).
+    """
+
+    code = "IDM002"
+    name = "number-unit-phrase"
+    severity = Severity.WARNING
+
+    def check(self, doc: Document) -> Iterator[Diagnostic]:
+        prose = doc.prose
+        for m in SPUN_AGO.finditer(prose):
+            number, duration, ago = m.group(1), m.group(2), m.group(3)
+            before = prose[max(0, m.start() - 12) : m.start()].lower()
+            if number.lower() in {"hundreds", "thousands", "dozens", "several"} and not ago:
+                continue  # "thousands a while ago" is odd, but "several ... some time" can be honest
+            if re.search(r"\b(?:the|of|one)\s*$", before) and not ago:
+                continue
+            unit = "years"
+            tail = "ago" if ago and ago.lower() in AGO_SWAPS else (ago or "")
+            fixed = " ".join(x for x in (number, unit, tail) if x)
+            yield self.diagnostic(
+                Span(m.start(), m.end()),
+                f"'{m.group()}': a number followed by '{' '.join(duration.split())}' instead of a time unit; "
+                f"spinners write this for '{number} years ago'",
+                confidence=0.85 if ago else 0.7,
+                suggestions=[fixed],
+                applicability=Applicability.UNSAFE,
+                evidence=[("pattern", "NUMBER + duration paraphrase" + (" + ago-word" if ago else ""))],
+            )
+        for m in AGE.finditer(prose):
+            number, unit, plural, word = m.groups()
+            if word.lower() not in old_synonyms() or bigram(unit, word):
+                continue  # a common pair ("year long") is an honest compound
+            fixed = f"{number}-{unit}{plural}-{match_case('old', word)}"
+            yield self.diagnostic(
+                Span(m.start(), m.end()),
+                f"'{m.group()}': '{word}' is a thesaurus synonym of 'old' in an age compound; "
+                f"the fixed form is '{fixed}'",
+                confidence=0.85,
+                suggestions=[fixed],
+                applicability=Applicability.UNSAFE,
+                evidence=[("relation", "Moby synonym of 'old'")],
+            )
