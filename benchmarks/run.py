@@ -427,6 +427,49 @@ def markdown(r: dict[str, Any]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def write_examples(
+    run: dict[str, Any],
+    texts: dict[str, str],
+    clean: Sequence[Doc],
+    dev: Sequence[Doc],
+    gold: Sequence[scorer.Gold],
+) -> str:
+    """False alarms on clean prose, and false positives and misses on the dev split, in context."""
+
+    def ctx(doc: str, start: int, end: int) -> str:
+        t = texts[doc]
+        snippet = t[max(0, start - 60) : start] + "[[" + t[start:end] + "]]" + t[end : end + 60]
+        return " ".join(snippet.split())
+
+    out = ["# Benchmark examples (contains third-party text: do not commit)", ""]
+    out += ["## False alarms on clean prose", ""]
+    for f in sorted(findings(run, [d.id for d in clean]), key=lambda f: (f.code, f.doc, f.start)):
+        fix = f" -> {f.edits[0][2]!r}" if f.edits else ""
+        out.append(f"- {f.code} {f.doc}: {ctx(f.doc, f.start, f.end)}{fix}")
+    ids = [d.id for d in dev]
+    found = findings(run, ids)
+    by_doc: dict[str, list[scorer.Gold]] = {}
+    for g in gold:
+        by_doc.setdefault(g.doc, []).append(g)
+    out += ["", "## Dev split: findings on no spun span", ""]
+    for f in found:
+        if not any(g.start < f.end and f.start < g.end for g in by_doc.get(f.doc, ())):
+            out.append(f"- {f.code} {f.doc}: {ctx(f.doc, f.start, f.end)}")
+    out += ["", "## Dev split: spun spans missed (first 300)", ""]
+    found_by_doc: dict[str, list[scorer.Finding]] = {}
+    for f in found:
+        found_by_doc.setdefault(f.doc, []).append(f)
+    missed = [
+        g for g in gold if not any(f.start < g.end and g.start < f.end for f in found_by_doc.get(g.doc, ()))
+    ]
+    for g in missed[:300]:
+        out.append(f"- {g.kind} {g.doc}: {ctx(g.doc, g.start, g.end)} (original: {g.original!r})")
+    path = os.path.join(DATA, "examples.md")
+    with open(path, "w", encoding="utf-8") as fh:
+        fh.write("\n".join(out) + "\n")
+    return path
+
+
 # -- main ---------------------------------------------------------------------------------
 
 
@@ -442,6 +485,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     ap.add_argument("--out", default=os.path.join(HERE, "results", "latest.json"))
     ap.add_argument("--seed", type=int, default=2024)
+    ap.add_argument(
+        "--examples",
+        action="store_true",
+        help="also write the flagged and missed passages (dev split and clean prose) to "
+        "benchmarks/.data/examples.md, git-ignored, for tuning rules",
+    )
     args = ap.parse_args(argv)
     mode = "quick" if args.quick else "full"
     size = SIZES[mode]
@@ -595,6 +644,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         [spin_by_id[d.id]["density"] for d in real_docs],
     )
     result["total_seconds"] = round(time.perf_counter() - t_start, 1)
+    if args.examples:
+        path = write_examples(run_s, texts, clean, spin_dev_docs, gold_dev)
+        log(f"examples in {path} (third-party text: never commit it)")
 
     os.makedirs(os.path.dirname(os.path.abspath(args.out)), exist_ok=True)
     with open(args.out, "w", encoding="utf-8") as fh:

@@ -151,6 +151,10 @@ def spin(
     taken: list[tuple[int, int]] = []
 
     for m in HYPHENATED.finditer(text):
+        # "head- and-neck" reads as an honest suspended hyphen ("pre- and post-war"): no
+        # linter could tell, so the spinner does not detach before a function word.
+        if m.group(2).lower() in stop:
+            continue
         if rng.random() < hyphen_rate:
             edits.append((m.start(), m.end(), f"{m.group(1)}- {m.group(2)}", m.group(), "glitch"))
             taken.append((m.start(), m.end()))

@@ -62,12 +62,22 @@ def spinlint_linter(ignore: list[str]) -> Linter:
 
 
 def prose_of(name: str, text: str) -> tuple[str, int]:
-    """The prose spinlint would see (markup masked by spaces, same length) and its words."""
+    """The prose spinlint sees, for a tool that reads plain text only, and its word count.
+
+    spinlint masks markup with spaces (keeping offsets); where it masked anything (HTML,
+    Markdown), runs of spaces are collapsed, or proselint would charge the masking to the
+    text as double spaces.  Plain text passes unchanged, so offsets into it stay exact.
+    """
+    import re
+
     from spinlint.document import WORD
     from spinlint.sources import decode, extract
 
     prose = extract(decode(name, text.encode("utf-8"))).text
-    return prose, sum(1 for _ in WORD.finditer(prose))
+    words = sum(1 for _ in WORD.finditer(prose))
+    if prose != text:
+        prose = re.sub(r"\n[ \t]*(?:\n[ \t]*)+", "\n\n", re.sub(r"[ \t]{2,}", " ", prose))
+    return prose, words
 
 
 def proselint_linter() -> Linter:
