@@ -15,6 +15,7 @@ import argparse
 import datetime
 import glob
 import json
+import math
 import os
 import platform
 import random
@@ -262,7 +263,7 @@ def percentiles(values: Sequence[float], ps: Sequence[float] = (50, 90, 95, 99, 
     xs = sorted(values)
     out = {}
     for p in ps:
-        k = min(len(xs) - 1, max(0, int(round(p / 100 * len(xs) + 0.5)) - 1))  # nearest rank
+        k = min(len(xs) - 1, max(0, math.ceil(p / 100 * len(xs)) - 1))  # nearest rank
         out[f"p{p:g}"] = round(xs[k], 3)
     return out
 
@@ -545,14 +546,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     # Speed: cold start on a ~500-word file.
     cold = os.path.join(DATA, "coldstart.md")
-    words: list[str] = []
-    paragraphs = []
+    paragraphs, count = [], 0
     for d in sorted(clean_base, key=lambda d: d.id):
-        if d.corpus == "news" and len(words) < 500:
-            paragraphs.append(d.text)
-            words += d.text.split()
+        if d.corpus == "news" and count < 500:
+            words = d.text.split()[: 500 - count]  # the last story is cut to make 500 words
+            paragraphs.append(corpora.wrap(" ".join(words)))
+            count += len(words)
     with open(cold, "w", encoding="utf-8") as fh:
-        fh.write("# Cold start\n\n" + "\n".join(paragraphs))
+        fh.write("# Cold start\n\n" + "\n\n".join(paragraphs) + "\n")
     spin_cmd = [
         _script("spinlint") or sys.executable,
         "--no-cache",
