@@ -94,6 +94,7 @@ class Entry:
     note: str = ""
     group: str = ""
     line: int = 0
+    where: str = ""  # "file:line" relative to the pack folder, for evidence
 
 
 def _contains(doc_words: set[tuple[str, ...]] | None, doc: Document, term: tuple[str, ...]) -> bool:
@@ -206,7 +207,7 @@ class PackRule(Rule):
                 confidence=self.confidence,
                 suggestions=[replacement] if replacement else [],
                 applicability=self.applicability,
-                evidence=[("pack", f"{self.origin}:{e.line}")] + ([("note", e.note)] if e.note else []),
+                evidence=[("pack", f"{self.pack['name']}/{e.where}")] + ([("note", e.note)] if e.note else []),
             )
 
     def _consistency(self, doc: Document) -> Iterator[Diagnostic]:
@@ -281,6 +282,7 @@ def _entry(values: dict[str, str], kind: str, origin: str, line: int) -> Entry:
         note=(values.get("note") or "").strip(),
         group=(values.get("group") or "").strip(),
         line=line,
+        where=f"{Path(origin).name}:{line}",
     )
 
 
