@@ -1,0 +1,152 @@
+"""Candidate originals of a spun word form, precomputed once and cached: what COL and LEX need.
+
+A synonym spinner takes an original word ``o``, looks it up in a thesaurus and writes one of
+its synonyms ``w`` in the same grammatical form ("markets" -> "showcases").  To undo that we
+need, for any surface form ``w`` in a text, the forms ``o`` it may stand for.  This module
+precomputes exactly that map, and only the part the rules can use:
+
+- ``o`` is a word of the bigram list (``spinlint.lexicon.ngrams``): a restoration is only
+  checked against attested pairs, so other originals could never be confirmed;
+- ``o`` is a content word with Zipf >= ``MIN_ORIGINAL_ZIPF`` (spinners replace ordinary words);
+- ``w`` is a single-word Moby synonym of ``o``'s lemma of the same part of speech in
+  lemminflect's dictionary, inflected to ``o``'s Penn tag ("market/NNS" -> "showcases"),
+  and either one of the ``TOP_COMMON`` most frequent such synonyms (spinners favour common
+  words) or a rarer one whose Moby entry links back to ``o`` (mutual links are the tight
+  ones: "counterfeit" <-> "artificial"; one-way links are loose: "counterfeit" -> "like").
+
+The result maps ``w`` to ``((o, tag), ...)``, most frequent ``o`` first, plus a Zipf table
+for every word involved, so the rules need neither wordfreq nor lemminflect at run time
+(loading those costs ~0.3 s and ~1.8 s).  Building takes a few seconds, once; the map is
+cached on disk by ``spinlint.lexicon.cache`` keyed on the Moby, wordsegment and wordfreq data
+files and ``VERSION``.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+
+from spinlint.lexicon import ngrams, thesaurus
+from spinlint.lexicon.cache import load_or_build
+
+VERSION = "1"
+MIN_ORIGINAL_ZIPF = 3.3
+MIN_SUBSTITUTE_ZIPF = 2.0  # below this a "synonym" is too obscure for any spinner's list
+TOP_COMMON = 10
+# Penn tags whose form is the lemma itself: no inflection needed.
+BASE_TAGS = {"NN", "VB", "VBP", "JJ", "RB"}
+# Parts of speech a spinner substitutes (function words are left alone).
+CONTENT_UPOS = {"NOUN", "VERB", "ADJ", "ADV"}
+
+Table = dict[str, str]
+
+
+def _sources() -> tuple[str, ...]:
+    import wordfreq
+
+    data = os.path.join(os.path.dirname(wordfreq.__file__), "data")
+    freq = [os.path.join(data, f) for f in sorted(os.listdir(data)) if f.startswith("large_en")]
+    # this module itself too: editing the build code rebuilds the map
+    return (thesaurus._path(), *ngrams._files(), *freq, __file__)
+
+
+def _build() -> tuple[Table, dict[str, float]]:
+    import lemminflect
+    from wordfreq import zipf_frequency
+
+    zipf_cache: dict[str, float] = {}
+
+    def zipf(word: str) -> float:
+        z = zipf_cache.get(word)
+        if z is None:
+            z = zipf_cache[word] = round(float(zipf_frequency(word, "en")), 2)
+        return z
+
+    @lru_cache(maxsize=None)
+    def lemmas(word: str) -> dict[str, tuple[str, ...]]:
+        return dict(lemminflect.getAllLemmas(word))
+
+    forward = thesaurus._index()[0]
+
+    def mutual(lemma: str, syn: str) -> bool:
+        joined = forward.get(syn)
+        return joined is not None and f",{lemma}," in f",{joined},"
+
+    @lru_cache(maxsize=None)
+    def inflect(lemma: str, tag: str) -> str:
+        if tag in BASE_TAGS:
+            return lemma
+        # dictionary forms only: lemminflect's out-of-vocabulary model is slow and guesses
+        forms = lemminflect.getInflection(lemma, tag, inflect_oov=False)
+        return forms[0] if forms else ""
+
+    @lru_cache(maxsize=None)
+    def substitutes(lemma: str, upos: str) -> tuple[str, ...]:
+        """Single-word, same part of speech Moby synonyms of a lemma a spinner would pick:
+        the ``TOP_COMMON`` most frequent (spinners favour common words) and any rarer one
+        linked both ways (mutual links are the tight ones)."""
+        same_pos = []
+        for syn in thesaurus.synonyms(lemma):
+            if not syn.isalpha() or syn == lemma or zipf(syn) < MIN_SUBSTITUTE_ZIPF:
+                continue
+            known = lemmas(syn)
+            if known and upos not in known:
+                continue  # another part of speech; out-of-vocabulary words may pass
+            same_pos.append(syn)
+        common = sorted(same_pos, key=lambda w: -zipf(w))[:TOP_COMMON]
+        rare = [w for w in same_pos if w not in common and mutual(lemma, w)]
+        return tuple(dict.fromkeys([*common, *rare]))
+
+    vocab = sorted({w for pair in ngrams._bigrams() for w in pair.split(" ") if w.isalpha()})
+    edges: dict[str, list[tuple[str, str]]] = {}
+    for o in vocab:
+        zo = zipf(o)
+        if zo < MIN_ORIGINAL_ZIPF:
+            continue
+        for upos, lems in lemmas(o).items():
+            if upos not in CONTENT_UPOS:
+                continue
+            for lemma in lems:
+                # the tags whose primary form is o ("market" is NN, not a rare NNS variant)
+                tags = [t for t, forms in lemminflect.getAllInflections(lemma, upos).items() if forms[0] == o]
+                for tag in tags:
+                    for syn in substitutes(lemma, upos):
+                        w = inflect(syn, tag)
+                        if w and w != o:
+                            edges.setdefault(w, []).append((o, tag))
+
+    # one string per word ("markets:NNS trades:NNS"): 44k objects load in milliseconds,
+    # where 850k tuples took most of a second
+    table = {
+        w: " ".join(f"{o}:{t}" for o, t in sorted(dict.fromkeys(origs), key=lambda ot: -zipf(ot[0])))
+        for w, origs in edges.items()
+    }
+    zipfs = {word: zipf(word) for word in {*table, *(o for v in edges.values() for o, _ in v)}}
+    return table, zipfs
+
+
+@lru_cache(maxsize=1)
+def _index() -> tuple[Table, dict[str, float]]:
+    return load_or_build("originals", VERSION, _sources(), _build)
+
+
+@lru_cache(maxsize=8192)
+def originals(word: str) -> tuple[tuple[str, str], ...]:
+    """``((original, penn_tag), ...)`` a spinner may have replaced with ``word``, commonest first.
+
+    ``word`` is a lower-case surface form; the originals have the same inflection.
+    """
+    joined = _index()[0].get(word)
+    if not joined:
+        return ()
+    return tuple((o, t) for o, _, t in (item.partition(":") for item in joined.split(" ")))
+
+
+def has_originals(word: str) -> bool:
+    """A cheap membership test for scanning every word of a document."""
+    return word in _index()[0]
+
+
+def zipf(word: str) -> float:
+    """Zipf frequency of a word of the index (0.0 for others; use ``frequency.zipf`` then)."""
+    return _index()[1].get(word, 0.0)
