@@ -13,7 +13,7 @@ from spinlint.plugins.entity.names import (
     missing_pair,
     name_index,
 )
-from spinlint.plugins.idiom.lexicon import lemmas
+from spinlint.plugins.idiom.lexicon import FUNCTION_WORDS, lemmas
 from spinlint.rule import Rule
 
 
@@ -83,6 +83,8 @@ class SpunName(Rule):
         n = len(name)
         window = tuple(low[start : start + n])
         canon = tuple(w.lower() for w in name)
+        if not any(window[i] == canon[i] for i in range(n) if canon[i] not in FUNCTION_WORDS):
+            return None  # cheap first: a content word of the name must stay in place
         if window in {tuple(w.lower() for w in other) for other in known_names()}:
             return None  # another well-known name ("United Nations" beside "United States")
         swapped = [i for i in range(n) if window[i] != canon[i] and not (set(lemmas(window[i])) & set(lemmas(canon[i])))]

@@ -88,13 +88,17 @@ class EntityVariant(Rule):
             if run.j - run.i == 1 and (len(key[0]) < 5 or run.i == 0 or self._sentence_initial(doc, run)):
                 continue  # short or sentence-initial single words are not names
             forms[key].append(run)
-        by_len: dict[int, list[tuple[str, ...]]] = defaultdict(list)
+        # forms that differ in exactly one word share a bucket: the key with that word blanked
+        buckets: dict[tuple[str, ...], list[tuple[str, ...]]] = defaultdict(list)
         for key in forms:
-            by_len[len(key)].append(key)
+            if len(key) >= 2:
+                for i in range(len(key)):
+                    buckets[key[:i] + ("",) + key[i + 1 :]].append(key)
         pairs: list[tuple[tuple[str, ...], tuple[str, ...], str, list[tuple[str, str]]]] = []
-        for keys in by_len.values():
-            rare = [k for k in keys if any(zipf(w) < RARE_ZIPF for w in k) or not attested(k)]
-            for r in rare:
+        for keys in buckets.values():
+            if len(keys) < 2:
+                continue
+            for r in keys:
                 for c in keys:
                     if c == r:
                         continue
