@@ -24,7 +24,9 @@ def doc(text: str) -> Document:
 
 def write_pack(folder: Path, rules: str) -> Path:
     folder.mkdir(parents=True, exist_ok=True)
-    (folder / "pack.yaml").write_text(f"schema_version: 1\nname: t\nprefix: TST\nrules:\n{rules}", encoding="utf-8")
+    (folder / "pack.yaml").write_text(
+        f"schema_version: 1\nname: t\nprefix: TST\nrules:\n{rules}", encoding="utf-8"
+    )
     return folder
 
 
@@ -47,7 +49,9 @@ def found(rules: list, text: str) -> list[tuple[str, str]]:
 def test_requires_and_excludes(tmp_path: Path) -> None:
     rules = load_pack(write_pack(tmp_path / "p", SUBST))
     assert found(rules, "The surface region grew.") == []
-    assert found(rules, "The surface region grew; the surface area too.") == [("surface region", "surface area")]
+    assert found(rules, "The surface region grew; the surface area too.") == [
+        ("surface region", "surface area")
+    ]
     assert found(rules, "An attractive stirrer was used.") == [("attractive stirrer", "magnetic stirrer")]
     assert found(rules, "An attractive stirrer, not a repulsive one.") == []
 
@@ -60,13 +64,17 @@ def test_longest_match_wins_and_case_follows(tmp_path: Path) -> None:
 
 
 def test_context_terms_match_whole_words(tmp_path: Path) -> None:
-    rules = load_pack(write_pack(tmp_path / "p", SUBST.replace("requires: surface area", "requires: a b c d e")))
+    rules = load_pack(
+        write_pack(tmp_path / "p", SUBST.replace("requires: surface area", "requires: a b c d e"))
+    )
     assert found(rules, "The surface region; a b c d eagle.") == []
     assert found(rules, "The surface region; a b c d e.") == [("surface region", "surface area")]
 
 
 def test_unknown_key_reports_file_and_line(tmp_path: Path) -> None:
-    folder = write_pack(tmp_path / "p", SUBST.replace("    kind: substitution\n", "    kind: substitution\n    colour: red\n"))
+    folder = write_pack(
+        tmp_path / "p", SUBST.replace("    kind: substitution\n", "    kind: substitution\n    colour: red\n")
+    )
     with pytest.raises(PackError, match=r"pack\.yaml:8: unknown rule key 'colour'"):
         load_pack(folder)
 
@@ -84,7 +92,11 @@ def test_tortured_pack_ships_and_loads() -> None:
 
 def test_every_entry_records_its_provenance() -> None:
     for name in ("tortured-phrases.tsv", "tortured-phrases-context.tsv", "tortured-phrases-unresolved.tsv"):
-        rows = [r for r in csv.reader((TPF / name).open(encoding="utf-8"), delimiter="\t") if r and r[0][:1] != "#"]
+        rows = [
+            r
+            for r in csv.reader((TPF / name).open(encoding="utf-8"), delimiter="\t")
+            if r and r[0][:1] != "#"
+        ]
         header = rows[0]
         col = header.index("source")
         assert all(r[col] in {"pps-csv", "pps-json", "pps-csv+pps-json"} for r in rows[1:]), name
@@ -112,20 +124,41 @@ def test_build_script_converts_query_syntax(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     js = tmp_path / "in.json"
-    js.write_text(json.dumps({"phrases": [
-        {"tortured": "surface area", "correct": "surface area"},
-        {"tortured": "neural organization", "correct": "neural network"},
-        {"tortured": "irregular woodland", "correct": "random forest"},
-    ]}), encoding="utf-8")
+    js.write_text(
+        json.dumps(
+            {
+                "phrases": [
+                    {"tortured": "surface area", "correct": "surface area"},
+                    {"tortured": "neural organization", "correct": "neural network"},
+                    {"tortured": "irregular woodland", "correct": "random forest"},
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
     out = tmp_path / "out"
-    subprocess.run([sys.executable, str(ROOT / "scripts" / "build_tortured_pack.py"), str(src), str(js), "--out", str(out)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [
+            sys.executable,
+            str(ROOT / "scripts" / "build_tortured_pack.py"),
+            str(src),
+            str(js),
+            "--out",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+    )
 
     def rows(name: str) -> dict[str, dict[str, str]]:
         lines = [ln for ln in (out / name).read_text(encoding="utf-8").splitlines() if not ln.startswith("#")]
         return {r["pattern"]: r for r in csv.DictReader(lines, delimiter="\t")}
 
-    plain, context, dropped = rows("tortured-phrases.tsv"), rows("tortured-phrases-context.tsv"), rows("dropped.tsv")
+    plain, context, dropped = (
+        rows("tortured-phrases.tsv"),
+        rows("tortured-phrases-context.tsv"),
+        rows("dropped.tsv"),
+    )
     assert plain["neural organization"]["replacement"] == "neural network"
     assert plain["neural organization"]["source"] == "pps-csv+pps-json"
     assert plain["neural organization"]["note"] == "NN"

@@ -57,8 +57,11 @@ def runs(doc: Document) -> list[Run]:
         while j < len(ws) and contiguous(doc, ws[j - 1], ws[j]):
             if capitalised(ws[j]):
                 j += 1
-            elif ws[j].lower in CONNECTORS and j + 1 < len(ws) and capitalised(ws[j + 1]) and contiguous(
-                doc, ws[j], ws[j + 1]
+            elif (
+                ws[j].lower in CONNECTORS
+                and j + 1 < len(ws)
+                and capitalised(ws[j + 1])
+                and contiguous(doc, ws[j], ws[j + 1])
             ):
                 j += 2
             else:

@@ -77,7 +77,12 @@ class SpunName(Rule):
                         yield diag
 
     def _verify(
-        self, doc: Document, low: list[str], start: int, name: tuple[str, ...], stand_ins: dict[str, frozenset[str]]
+        self,
+        doc: Document,
+        low: list[str],
+        start: int,
+        name: tuple[str, ...],
+        stand_ins: dict[str, frozenset[str]],
     ) -> Diagnostic | None:
         ws = doc.words
         n = len(name)
@@ -87,7 +92,11 @@ class SpunName(Rule):
             return None  # cheap first: a content word of the name must stay in place
         if window in {tuple(w.lower() for w in other) for other in known_names()}:
             return None  # another well-known name ("United Nations" beside "United States")
-        swapped = [i for i in range(n) if window[i] != canon[i] and not (set(lemmas(window[i])) & set(lemmas(canon[i])))]
+        swapped = [
+            i
+            for i in range(n)
+            if window[i] != canon[i] and not (set(lemmas(window[i])) & set(lemmas(canon[i])))
+        ]
         if not swapped or len(swapped) == n:
             return None  # a name with no word left in place ("System Library") is no evidence
         for i in range(n):
@@ -107,7 +116,8 @@ class SpunName(Rule):
             return None
         span = Span(ws[start].start, ws[start + n - 1].end)
         fixed = " ".join(
-            match_case(name[i], ws[start + i].text) if i in swapped and ws[start + i].text[:1].isupper()
+            match_case(name[i], ws[start + i].text)
+            if i in swapped and ws[start + i].text[:1].isupper()
             else (canon[i] if i in swapped else ws[start + i].text)
             for i in range(n)
         )

@@ -12,7 +12,9 @@ from spinlint.plugins.entity.names import Run, attested, missing_pair, runs
 from spinlint.plugins.idiom.lexicon import relation
 from spinlint.rule import Rule
 
-ENTITY_TYPES = frozenset({"ORG", "PERSON", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"})
+ENTITY_TYPES = frozenset(
+    {"ORG", "PERSON", "GPE", "NORP", "FAC", "LOC", "PRODUCT", "EVENT", "WORK_OF_ART", "LAW"}
+)
 # A 1-2 letter variant must be rare (Zipf < 2.5: under ~3 per million words) and the other
 # form far more common (>= 1.5 Zipf, about 30 times) before it counts as a misspelt name.
 RARE_ZIPF = 2.5
@@ -128,7 +130,7 @@ class EntityVariant(Rule):
     def _sentence_initial(doc: Document, run: Run) -> bool:
         w = doc.words[run.i]
         before = doc.prose[: w.start].rstrip()
-        return not before or before[-1] in ".!?:\"“"
+        return not before or before[-1] in '.!?:"“'
 
     @staticmethod
     def _compare(

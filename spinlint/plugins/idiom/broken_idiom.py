@@ -104,7 +104,9 @@ class BrokenIdiom(Rule):
                 evidence.append(("bigrams", f"'{' '.join(pair_o)}': {c_o:,}; '{' '.join(pair_f)}': {c_f:,}"))
                 ratio = min(ratio, c_f / c_o)
                 broken = broken or c_f == 0
-        if not content and not (at > start and bigram(low[at - 1], original) and not bigram(low[at - 1], found)):
+        if not content and not (
+            at > start and bigram(low[at - 1], original) and not bigram(low[at - 1], found)
+        ):
             # "by the way": one content word in a frame of function words is weak evidence;
             # the frame's own pair must break ("and sizable"), not a pair outside it
             return None

@@ -18,12 +18,7 @@ from spinlint.lexicon.thesaurus import synonyms
 
 # Closed-class words: a spinner swaps content words, and so a slot is never one of these.
 FUNCTION_WORDS = frozenset(
-    """a an the and or but nor of in on at by for to from with without into onto upon over under
-    up down out off as than then so if is are was were be been being am do does did have has had
-    it its this that these those there here what which who whom whose when where why how all any
-    each every no not some such one ones i you he she we they me him her us them my your his our
-    their own same other another very too just only also again once more most less least much
-    many few both either neither""".split()
+    ["a", "an", "the", "and", "or", "but", "nor", "of", "in", "on", "at", "by", "for", "to", "from", "with", "without", "into", "onto", "upon", "over", "under", "up", "down", "out", "off", "as", "than", "then", "so", "if", "is", "are", "was", "were", "be", "been", "being", "am", "do", "does", "did", "have", "has", "had", "it", "its", "this", "that", "these", "those", "there", "here", "what", "which", "who", "whom", "whose", "when", "where", "why", "how", "all", "any", "each", "every", "no", "not", "some", "such", "one", "ones", "i", "you", "he", "she", "we", "they", "me", "him", "her", "us", "them", "my", "your", "his", "our", "their", "own", "same", "other", "another", "very", "too", "just", "only", "also", "again", "once", "more", "most", "less", "least", "much", "many", "few", "both", "either", "neither"]
 )
 
 
@@ -82,7 +77,9 @@ def index() -> tuple[dict[tuple[str, str], list[Slot]], dict[str, list[Slot]], d
             # anchor on a pair of other words (the most contentful), else on one other word
             starts = [i for i in range(len(ws) - 1) if slot not in (i, i + 1)]
             if not starts:
-                other = max((i for i in range(len(ws)) if i != slot), key=lambda i: ws[i] not in FUNCTION_WORDS)
+                other = max(
+                    (i for i in range(len(ws)) if i != slot), key=lambda i: ws[i] not in FUNCTION_WORDS
+                )
                 for f in word_forms[ws[other]]:
                     singles[f].append(Slot(idiom, slot, other))
                 continue
