@@ -54,19 +54,17 @@ class DetachedHyphen(Rule):
             tail = prose[m.end() : m.end() + 40]
             if re.match(r"\s*(?:,|and\b|or\b)", tail) and "-" in tail:
                 continue  # "first- , second- and third-year": a suspended list
+            gap = Span(m.start(1) + len(left) + 1, m.start(2))
+            if doc.text[gap.start : gap.end].strip():
+                continue  # markup was masked there ("non-`None` values"): not a detached hyphen
             span = Span(m.start(1), m.end(2))
             joined = f"{left}-{right}"
             diag = self.diagnostic(
                 span,
-                f"Detached hyphen in '{left}- {right}': spinners split compounds this way; write '{joined}'",
+                f"Detached hyphen in '{left}- {right}': spinners split compounds this way; "
+                f"write '{joined}'",
                 confidence=0.9,
                 suggestions=[joined],
                 applicability=Applicability.SAFE,
             )
-            gap = Span(m.start(1) + len(left) + 1, m.start(2))
-            if doc.text[gap.start : gap.end].strip():
-                # markup sits in the gap (masked in the prose): only a hint, never an edit
-                diag = replace(diag, fix=None)
-            else:
-                diag = replace(diag, fix=Fix(Applicability.SAFE, f"Join as '{joined}'", (Edit(gap, ""),)))
-            yield diag
+            yield replace(diag, fix=Fix(Applicability.SAFE, f"Join as '{joined}'", (Edit(gap, ""),)))
