@@ -8,7 +8,7 @@ from typing import Any
 from spinlint.document import Document
 from spinlint.lexicon.frequency import zipf
 from spinlint.model import Applicability, Diagnostic, Severity, Span
-from spinlint.plugins.entity.names import Run, attested, missing_pair, runs
+from spinlint.plugins.entity.names import Run, attested, known_names, missing_pair, runs
 from spinlint.plugins.idiom.lexicon import relation
 from spinlint.rule import Rule
 
@@ -97,6 +97,7 @@ class EntityVariant(Rule):
                 for i in range(len(key)):
                     buckets[key[:i] + ("",) + key[i + 1 :]].append(key)
         pairs: list[tuple[tuple[str, ...], tuple[str, ...], str, list[tuple[str, str]]]] = []
+        known = {tuple(w.lower() for w in name) for name in known_names()}
         for keys in buckets.values():
             if len(keys) < 2:
                 continue
@@ -104,8 +105,12 @@ class EntityVariant(Rule):
                 for c in keys:
                     if c == r:
                         continue
-                    first = forms[c][0].i < forms[r][0].i  # the first mention sets the name
-                    found = self._compare(r, c, first)
+                    if r in known:
+                        continue  # a well-known name is never the spun form
+                    # which form is the name: a well-known one, else the one used more often;
+                    # the first mention proves nothing (a spinner may spin it first)
+                    preferred = c in known or len(forms[c]) > len(forms[r])
+                    found = self._compare(r, c, preferred)
                     if found is not None:
                         pairs.append((r, c, *found))
         for r, c, why, evidence in pairs:
@@ -134,7 +139,7 @@ class EntityVariant(Rule):
 
     @staticmethod
     def _compare(
-        rare: tuple[str, ...], common: tuple[str, ...], common_first: bool
+        rare: tuple[str, ...], common: tuple[str, ...], common_preferred: bool
     ) -> tuple[str, list[tuple[str, str]]] | None:
         diff = [i for i in range(len(rare)) if rare[i] != common[i]]
         if len(diff) != 1:
@@ -154,7 +159,7 @@ class EntityVariant(Rule):
             return f"'{a}' is a {edit_distance(a, b)}-letter variant of '{b}'", [
                 ("zipf", f"{a}: {za:.2f}; {b}: {zb:.2f}")
             ]
-        if len(rare) >= 2 and (attested(common) or common_first):
+        if len(rare) >= 2 and (attested(common) or common_preferred):
             gap = missing_pair(rare)
             why = relation(b, a)
             if gap and why:
