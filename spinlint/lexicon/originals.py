@@ -31,7 +31,7 @@ from spinlint.lexicon.cache import load_or_build
 
 VERSION = "1"
 MIN_ORIGINAL_ZIPF = 3.3
-MIN_SUBSTITUTE_ZIPF = 2.0  # below this a "synonym" is too obscure for any spinner's list
+MIN_SUBSTITUTE_ZIPF = 1.5  # below this a "synonym" is too obscure for any spinner's list
 TOP_COMMON = 10
 # Penn tags whose form is the lemma itself: no inflection needed.
 BASE_TAGS = {"NN", "VB", "VBP", "JJ", "RB"}

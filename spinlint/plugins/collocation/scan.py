@@ -73,7 +73,7 @@ def adjacent(doc: Document, a: Word, b: Word) -> bool:
 # Only originals clearly more common than the word in the text are tried: a spinner's rare
 # synonym ("counterfeit" for "artificial") is what leaves a trace; a swap between words of
 # similar frequency ("broad"/"wide") reads as honest English and is left alone.
-MIN_GAP = 0.8
+MIN_GAP = 0.5
 MAX_SPUN_ZIPF = 4.6  # words commoner than this are too ordinary to be a telling substitute
 
 
@@ -152,7 +152,12 @@ SINGLE = (2.0, 0.85, -1.85, 0.35, -0.15)
 DOUBLE = (0.7, 1.6, -1.6, 0.0, -7.4)
 
 
+SINGLE_MIN_GAP = 0.8  # one swapped word must be clearly rarer than its original
+
+
 def spin_probability(pair: PairCandidate, v: Variant) -> float:
+    if v.swaps == 1 and v.gap < SINGLE_MIN_GAP:
+        return 0.0
     w_assoc, w_count, w_rare, w_pred, bias = SINGLE if v.swaps == 1 else DOUBLE
     spun = [pair.first.lower, pair.second.lower]
     rarity = min(originals.zipf(s) for s, swapped in zip(spun, v.swapped) if swapped)

@@ -14,6 +14,9 @@ MAX_ZIPF = 3.0  # "rare": about one use per million words or fewer
 MIN_ORIGINAL_ZIPF = 4.0  # the original is an everyday word
 MIN_GAP = 1.5  # at least ~30 times more common than the word in the text
 MIN_CONTEXT_ASSOCIATION = 5.0  # the original forms a real pair with a neighbour, not a chance one
+# ...and with at least one content-word neighbour, a collocation well above chance: function
+# words ("the", "to") welcome almost any noun or verb, so they cannot show a fit alone.
+MIN_CONTENT_ASSOCIATION = 20.0
 MAX_SUGGESTIONS = 3
 
 
@@ -49,8 +52,8 @@ def _fits(doc: Document, words: list[Word], i: int, stop: frozenset[str]) -> lis
             assoc = ngrams.association(first, second)
             if assoc >= MIN_CONTEXT_ASSOCIATION:
                 sides.append((f"{first} {second}", ngrams.bigram(first, second), assoc))
-                strong = strong or neighbour.lower not in stop
-        if len(sides) == 2 or strong:
+                strong = strong or (neighbour.lower not in stop and assoc >= MIN_CONTENT_ASSOCIATION)
+        if strong:
             out.append(Fit(o, tag, round(zo - zw, 2), tuple(sides)))
     out.sort(key=lambda f: -f.score)
     return out

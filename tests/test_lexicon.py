@@ -1,0 +1,99 @@
+"""The shared lexicon: indexes load, the disk cache round-trips, reverse look-ups work."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from spinlint.lexicon import cache, ngrams, originals, thesaurus
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "lexicon"
+    monkeypatch.setenv("SPINLINT_LEXICON_CACHE", str(folder))
+    return folder
+
+
+def test_cache_builds_once_then_loads(cache_dir: Path, tmp_path: Path) -> None:
+    src = tmp_path / "words.txt"
+    src.write_text("alpha\nbeta\n", encoding="utf-8")
+    calls: list[int] = []
+
+    def build() -> dict[str, tuple[str, ...]]:
+        calls.append(1)
+        return {"words": tuple(src.read_text(encoding="utf-8").split())}
+
+    first = cache.load_or_build("demo", "1", [str(src)], build)
+    second = cache.load_or_build("demo", "1", [str(src)], build)
+    assert first == second == {"words": ("alpha", "beta")}
+    assert len(calls) == 1, "the second call must load the cached value"
+    files = [p.name for p in cache_dir.iterdir()]
+    assert len(files) == 1 and files[0].startswith("demo-"), "one file, no temporary left over"
+
+
+def test_cache_rebuilds_when_source_or_version_changes(cache_dir: Path, tmp_path: Path) -> None:
+    src = tmp_path / "words.txt"
+    src.write_text("alpha\n", encoding="utf-8")
+    calls: list[int] = []
+
+    def build() -> str:
+        calls.append(1)
+        return src.read_text(encoding="utf-8")
+
+    assert cache.load_or_build("demo", "1", [str(src)], build) == "alpha\n"
+    src.write_text("alpha\ngamma\n", encoding="utf-8")
+    os.utime(src, ns=(1, 1))  # a different mtime and size: a new key
+    assert cache.load_or_build("demo", "1", [str(src)], build) == "alpha\ngamma\n"
+    assert cache.load_or_build("demo", "2", [str(src)], build) == "alpha\ngamma\n"
+    assert len(calls) == 3
+    assert len(list(cache_dir.glob("demo-*.marshal"))) == 1, "stale entries are removed"
+
+
+def test_cache_survives_a_corrupt_file_and_an_unwritable_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    src = tmp_path / "words.txt"
+    src.write_text("x", encoding="utf-8")
+    folder = tmp_path / "c"
+    monkeypatch.setenv("SPINLINT_LEXICON_CACHE", str(folder))
+    path = cache.cache_path("demo", "1", [str(src)])
+    folder.mkdir()
+    path.write_bytes(b"\x00garbage")
+    assert cache.load_or_build("demo", "1", [str(src)], lambda: 42) == 42
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("SPINLINT_LEXICON_CACHE", str(blocker / "sub"))
+    assert cache.load_or_build("demo", "1", [str(src)], lambda: 7) == 7
+
+
+def test_bigram_counts_and_association() -> None:
+    assert ngrams.bigram("interest", "rates") > 1_000_000
+    assert ngrams.bigram("Interest", "Rates") == ngrams.bigram("interest", "rates")
+    assert ngrams.bigram("interest", "xyzzyq") == 0
+    assert ngrams.unigram("the") > ngrams.unigram("interest") > 0
+    # an established collocation is far above chance; a chance meeting is not
+    assert ngrams.association("interest", "rates") > 100 > ngrams.association("of", "the")
+    assert "rates" in ngrams.followers("interest")
+
+
+def test_thesaurus_forward_and_reverse_agree() -> None:
+    syns = thesaurus.synonyms("forest")
+    assert "woodland" in syns
+    assert "forest" in thesaurus.heads("woodland")
+    assert thesaurus.synonyms("Forest") == syns
+    assert thesaurus.synonyms("xyzzyq") == () and thesaurus.heads("xyzzyq") == ()
+
+
+def test_originals_invert_the_thesaurus_with_inflection() -> None:
+    # "denizen" is a Moby synonym of "resident"; the plural maps to the plural, tagged NNS
+    found = dict(originals.originals("denizens"))
+    assert found.get("residents") == "NNS"
+    assert originals.has_originals("denizens")
+    assert originals.zipf("residents") > originals.zipf("denizens") > 0
+    # commonest original first
+    zipfs = [originals.zipf(o) for o, _ in originals.originals("denizens")]
+    assert zipfs == sorted(zipfs, reverse=True)
+    assert originals.originals("xyzzyq") == ()
