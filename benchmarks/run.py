@@ -12,7 +12,6 @@ to ``--out`` (JSON) and a Markdown summary beside it.  See benchmarks/README.md.
 from __future__ import annotations
 
 import argparse
-import datetime
 import glob
 import json
 import math
@@ -167,8 +166,12 @@ def real_spun(path: str) -> tuple[list[Doc], list[scorer.Gold], set[str], list[s
 # -- running the tools --------------------------------------------------------------------
 
 
-def run_worker(tool: str, docs: Sequence[Doc], tag: str, ignore: Sequence[str] = ()) -> dict[str, Any]:
-    """Lint ``docs`` with ``tool`` in a fresh process; adds its peak RSS (MB) and wall time."""
+def run_worker(
+    tool: str, docs: Sequence[Doc], tag: str, ignore: Sequence[str] = (), timed: Sequence[str] = ()
+) -> dict[str, Any]:
+    """Lint ``docs`` with ``tool`` in a fresh process; adds its peak RSS (MB) and wall time.
+
+    ``timed``: the documents over which the time spent in each rule is summed."""
     job = os.path.join(DATA, f"job-{tag}.json")
     out = os.path.join(DATA, f"out-{tag}.json")
     with open(job, "w", encoding="utf-8") as fh:
@@ -177,6 +180,7 @@ def run_worker(tool: str, docs: Sequence[Doc], tag: str, ignore: Sequence[str] =
                 "tool": tool,
                 "ignore": list(ignore),
                 "docs": [{"id": d.id, "name": d.name, "text": d.text} for d in docs],
+                "timed_ids": list(timed),
             },
             fh,
         )
@@ -189,6 +193,13 @@ def run_worker(tool: str, docs: Sequence[Doc], tag: str, ignore: Sequence[str] =
     with open(out, encoding="utf-8") as fh:
         result: dict[str, Any] = json.load(fh)
     result["peak_rss_mb"] = round(m["peak_rss_mb"], 1)
+    failed = [r for r in result["results"] if r.get("error")]
+    result["failed_docs"] = len(failed)
+    if failed:
+        log(
+            f"{tool} ({tag}): {len(failed)} of {len(docs)} documents raised; the first:\n{failed[0]['error']}"
+        )
+        result["first_error"] = failed[0]["error"]
     result["process_wall"] = round(wall, 2)
     result["by_id"] = {r["id"]: r for r in result["results"]}
     return result
@@ -214,7 +225,12 @@ def throughput(run: dict[str, Any], ids: Sequence[str]) -> dict[str, Any]:
     words = words_of(run, ids)
     wall = sum(run["by_id"][i]["wall"] for i in ids)
     cpu = sum(run["by_id"][i]["cpu"] for i in ids)
+    per_rule = {
+        code: round(1000.0 * 1000.0 * sec / words, 3) if words else None
+        for code, sec in sorted(run.get("rule_seconds", {}).items())
+    }
     return {
+        "ms_per_1000_words_by_rule": per_rule,
         "words": words,
         "wall_seconds": round(wall, 2),
         "cpu_seconds": round(cpu, 2),
@@ -257,10 +273,12 @@ def _script(name: str) -> str | None:
 # -- summaries ----------------------------------------------------------------------------
 
 
-def percentiles(values: Sequence[float], ps: Sequence[float] = (50, 90, 95, 99, 100)) -> dict[str, float]:
-    if not values:
+def percentiles(
+    values: Sequence[float | None], ps: Sequence[float] = (50, 90, 95, 99, 100)
+) -> dict[str, float]:
+    xs = sorted(v for v in values if v is not None)  # None: the document raised
+    if not xs:
         return {}
-    xs = sorted(values)
     out = {}
     for p in ps:
         k = min(len(xs) - 1, max(0, math.ceil(p / 100 * len(xs)) - 1))  # nearest rank
@@ -268,8 +286,12 @@ def percentiles(values: Sequence[float], ps: Sequence[float] = (50, 90, 95, 99, 
     return out
 
 
-def density_report(clean: Sequence[float], spun: Sequence[float], real: Sequence[float]) -> dict[str, Any]:
+def density_report(
+    clean: Sequence[float | None], spun: Sequence[float | None], real: Sequence[float | None]
+) -> dict[str, Any]:
     from spinlint import verdict
+
+    clean, spun, real = ([x for x in xs if x is not None] for xs in (clean, spun, real))
 
     clean_p = percentiles(clean, (50, 90, 95, 99, 100))
     suspicious = clean_p.get("p99", 0.0)
@@ -369,6 +391,13 @@ def markdown(r: dict[str, Any]) -> str:
         "| measure | target | spinlint | proselint |",
         "|---|---|---|---|",
     ]
+    for tool, res in (("spinlint", s), ("proselint", p)):
+        if res.get("failed_docs"):
+            lines.insert(
+                2,
+                f"**{tool} raised on {res['failed_docs']} documents** (counted as finding nothing): "
+                f"`{res['first_error'].splitlines()[0]}`",
+            )
     for label, target, path, spec in HEADLINE:
         lines.append(f"| {label} | {target} | {_cell(_get(s, path), spec)} | {_cell(_get(p, path), spec)} |")
     lines += [
@@ -376,8 +405,8 @@ def markdown(r: dict[str, Any]) -> str:
         "Per rule (spinlint; synthetic spin and PPS on the test split, PPS with all rules):",
         "",
         "| rule | clean alarms / 1,000 words | spin findings | precision | spans found | fix accuracy | "
-        "PPS phrases found | alarms on correct terms | real: confirmed / unconfirmed |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "PPS phrases found | alarms on correct terms | real: confirmed / unconfirmed | ms / 1,000 words |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for code in r["rules"]:
         c = s["clean"]["per_code"].get(code, {})
@@ -395,6 +424,24 @@ def markdown(r: dict[str, Any]) -> str:
             str(q.get("gold_hit", 0)),
             str(qc.get("gold_hit", 0)),
             f"{rr.get('tp', 0)} / {rr.get('fp', 0)}",
+            _cell(s["speed"]["ms_per_1000_words_by_rule"].get(code), "{:.2f}"),
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "What `--min-confidence` would give (spinlint; the calibration check for confidences):",
+        "",
+        "| min confidence | clean alarms / 1,000 words | spin precision | spin recall "
+        "| PPS recall, `--ignore TPF` |",
+        "|---|---|---|---|---|",
+    ]
+    for row in s["min_confidence_sweep"]:
+        cells = [
+            f"{row['min_confidence']:.2f}",
+            _cell(row["clean_per_1000_words"], F3),
+            _cell(row["spin_precision"], F3),
+            _cell(row["spin_recall"], F3),
+            _cell(row.get("pps_recall_noTPF"), F3),
         ]
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", "Recall by kind (spinlint):", ""]
@@ -572,7 +619,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     # Lint everything, one tool at a time (the machine is shared).
     log(f"spinlint on {len(everything)} documents")
-    run_s = run_worker("spinlint", everything, "spinlint")
+    run_s = run_worker("spinlint", everything, "spinlint", timed=[d.id for d in clean])
     log(f"spinlint --ignore TPF on the PPS sets (done in {run_s['process_wall']} s)")
     pps_docs_only = pps_all
     run_s_notpf = run_worker("spinlint", pps_docs_only, "spinlint-noTPF", ignore=["TPF"])
@@ -610,10 +657,39 @@ def main(argv: Sequence[str] | None = None) -> int:
         unannotated = [d.id for d in real_docs if d.id not in annotated]
         out["real"]["unannotated_docs_findings"] = len(findings(run, unannotated))
         out["speed"] = throughput(run, clean_ids)
+        out["min_confidence_sweep"] = sweep(run, run_pps, clean_ids)
+        out["failed_docs"] = run["failed_docs"] + (run_pps["failed_docs"] if run_pps else 0)
+        out["first_error"] = run.get("first_error") or (run_pps or {}).get("first_error")
         return out
 
+    def sweep(
+        run: dict[str, Any], run_pps: dict[str, Any] | None, clean_ids: list[str]
+    ) -> list[dict[str, Any]]:
+        """What ``--min-confidence t`` would give: the calibration check for confidences."""
+        test_ids = [d.id for d in spin_test_docs]
+        sd, sg, _, _ = pps_sets["test"]
+        pps_ids = [d.id for d in sd]
+        clean_words = words_of(run_s, clean_ids)
+        spin_fs, clean_fs = findings(run, test_ids), findings(run, clean_ids)
+        pps_fs = findings(run_pps, pps_ids) if run_pps is not None else []
+        rows = []
+        for t in (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 0.95):
+            spin = scorer.score([f for f in spin_fs if f.confidence >= t], gold_test, texts, test_ids)
+            clean_alarms = scorer.alarms([f for f in clean_fs if f.confidence >= t], clean_words)
+            row = {
+                "min_confidence": t,
+                "clean_per_1000_words": clean_alarms["per_1000_words"],
+                "spin_precision": spin.as_dict()["precision"],
+                "spin_recall": spin.as_dict()["recall"],
+            }
+            if run_pps is not None:
+                q = scorer.score([f for f in pps_fs if f.confidence >= t], sg, texts, pps_ids)
+                row["pps_recall_noTPF"] = q.as_dict()["recall"]
+            rows.append(row)
+        return rows
+
     result: dict[str, Any] = {
-        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         "machine": f"{os.cpu_count()} cores, {platform.machine()}, Python {platform.python_version()}, "
         "shared with other jobs",
         "command": "python benchmarks/run.py"

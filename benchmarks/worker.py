@@ -1,13 +1,14 @@
 """Lint a batch of documents with one tool in a fresh process, timing every document.
 
-``python benchmarks/worker.py JOB.json OUT.json``.  Run as a subprocess so that its peak
-memory (``os.wait4``) and its start-up belong to that tool alone.  Start-up (imports, rule
-loading, the spaCy pipeline) is paid on a warm-up document and reported apart; the per
-document times cover linting only, with spinlint's cache off.
+``python benchmarks/worker.py JOB.json OUT.json``.  Run as a subprocess (through
+benchmarks/measure.py) so that its peak memory and its start-up belong to that tool alone.
+Start-up (imports, rule loading, the spaCy pipeline) is paid on a warm-up document and
+reported apart; the per-document times cover linting only, with spinlint's cache off.
 
 The job file: ``{"tool": "spinlint" | "proselint", "ignore": [codes], "docs": [{"id",
-"name", "text"}]}``.  The output: per document its word count (spinlint's prose word count,
-the same for both tools), wall and CPU seconds and its findings.
+"name", "text"}], "timed_ids": [ids]}``; for spinlint the time spent in each rule's check is
+summed over the ``timed_ids`` documents.  The output: per document its word count
+(spinlint's prose word count, the same for both tools), wall and CPU seconds and findings.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ import json
 import os
 import sys
 import time
+import traceback
 from collections.abc import Callable
 from typing import Any
 
@@ -27,6 +29,25 @@ WARMUP = (
 )
 
 Linter = Callable[[str, str], tuple[int, list[dict[str, Any]], float | None]]
+
+
+def time_rules(timing: dict[str, float]) -> None:
+    """Wrap each rule's ``check`` so the time spent in it adds to ``timing[code]`` while
+    ``timing["__on__"]`` is set.  A spaCy parse shared by several rules is charged to the
+    first rule that asks for it."""
+    from spinlint.runner import engine_for
+
+    for rule in engine_for(()).rules:
+        original = rule.check
+
+        def timed(doc: Any, _check: Any = original, _code: str = rule.code) -> list[Any]:
+            t0 = time.perf_counter()
+            out = list(_check(doc))
+            if timing.get("__on__"):
+                timing[_code] = timing.get(_code, 0.0) + time.perf_counter() - t0
+            return out
+
+        rule.check = timed  # type: ignore[method-assign]
 
 
 def spinlint_linter(ignore: list[str]) -> Linter:
@@ -110,14 +131,24 @@ def main(job_path: str, out_path: str) -> int:
     lint = spinlint_linter(job.get("ignore", [])) if tool == "spinlint" else proselint_linter()
     lint("warmup.txt", WARMUP)
     startup = time.perf_counter() - t0
+    timing: dict[str, float] = {}
+    timed_ids = set(job.get("timed_ids", ()))
+    if tool == "spinlint":
+        time_rules(timing)
     results = []
     for doc in job["docs"]:
+        timing["__on__"] = float(doc["id"] in timed_ids)
         text = doc["text"]
         words = -1
         if tool != "spinlint":
             text, words = prose_of(doc["name"], text)
         w0, c0 = time.perf_counter(), time.process_time()
-        n, findings, dens = lint(doc["name"], text)
+        error = None
+        try:
+            n, findings, dens = lint(doc["name"], text)
+        except Exception as exc:  # a rule that crashes must not hide the other figures
+            error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=-3)}"
+            n, findings, dens = prose_of(doc["name"], text)[1], [], None
         wall, cpu = time.perf_counter() - w0, time.process_time() - c0
         results.append(
             {
@@ -127,6 +158,7 @@ def main(job_path: str, out_path: str) -> int:
                 "cpu": cpu,
                 "findings": findings,
                 "density": dens,
+                "error": error,
             }
         )
     rules: list[str] = []
@@ -135,7 +167,10 @@ def main(job_path: str, out_path: str) -> int:
 
         rules = [r.code for r in engine_for(()).rules]
     with open(out_path, "w", encoding="utf-8") as fh:
-        json.dump({"tool": tool, "startup": startup, "rules": rules, "results": results}, fh)
+        timing.pop("__on__", None)
+        json.dump(
+            {"tool": tool, "startup": startup, "rules": rules, "rule_seconds": timing, "results": results}, fh
+        )
     return 0
 
 
