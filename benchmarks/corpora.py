@@ -27,7 +27,7 @@ import re
 import subprocess
 import sys
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -60,7 +60,9 @@ def bucket(key: str, seed: str) -> float:
     return int.from_bytes(digest[:8], "big") / 2**64
 
 
-def split(items: Iterable[T], key: object, seed: str, fraction: float) -> tuple[list[T], list[T]]:
+def split(
+    items: Iterable[T], key: Callable[[T], object], seed: str, fraction: float
+) -> tuple[list[T], list[T]]:
     """Split ``items`` into (first, rest) with about ``fraction`` in the first part.
 
     Membership depends only on each item's key and the seed, never on order or on the other
@@ -69,16 +71,15 @@ def split(items: Iterable[T], key: object, seed: str, fraction: float) -> tuple[
     first: list[T] = []
     rest: list[T] = []
     for item in items:
-        k = key(item) if callable(key) else str(item)  # type: ignore[operator]
-        (first if bucket(str(k), seed) < fraction else rest).append(item)
+        (first if bucket(str(key(item)), seed) < fraction else rest).append(item)
     return first, rest
 
 
-def sample(items: Sequence[T], key: object, seed: str, n: int) -> list[T]:
+def sample(items: Sequence[T], key: Callable[[T], object], seed: str, n: int) -> list[T]:
     """The ``n`` items with the smallest buckets: a deterministic subsample."""
     if n >= len(items):
         return list(items)
-    keyed = sorted(items, key=lambda it: bucket(str(key(it) if callable(key) else it), seed))  # type: ignore[operator]
+    keyed = sorted(items, key=lambda it: bucket(str(key(it)), seed))
     return keyed[:n]
 
 

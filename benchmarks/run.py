@@ -24,6 +24,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -89,25 +90,37 @@ def take_words(docs: Sequence[Doc], seed: str, budget: int) -> list[Doc]:
 # -- building the labelled sets -----------------------------------------------------------
 
 
-def spin_docs(docs: Iterable[Doc], seed: int) -> tuple[list[Doc], list[scorer.Gold], dict[str, str]]:
-    out, golds, sources = [], [], {}
+def spin_docs(docs: Iterable[Doc], seed: int) -> tuple[list[Doc], list[scorer.Gold]]:
+    """Spin each document with a generator seeded by its id (independent of order)."""
+    out: list[Doc] = []
+    golds: list[scorer.Gold] = []
     for d in docs:
         s = spinner.spin(d.text, random.Random(f"{seed}:{d.id}"))
         did = "spun/" + d.id
         out.append(Doc(did, "spun-" + d.name, s.text, "spun"))
-        sources[did] = d.text
         golds.extend(scorer.Gold(did, c.start, c.end, c.original, c.kind) for c in s.changes)
-    return out, golds, sources
+    return out, golds
 
 
-def pps_docs(
-    pairs: Sequence[pps.Pair], tag: str
-) -> tuple[list[Doc], list[scorer.Gold], list[Doc], list[scorer.Gold]]:
-    """Documents of carrier sentences: (spun docs, their gold, correct docs, the correct terms)."""
-    spun_docs, spun_gold, ok_docs, ok_gold = [], [], [], []
+@dataclass
+class PPSSet:
+    """Carrier-sentence documents: with the tortured phrases, and with the correct terms."""
+
+    spun_docs: list[Doc] = field(default_factory=list)
+    spun_gold: list[scorer.Gold] = field(default_factory=list)
+    ok_docs: list[Doc] = field(default_factory=list)
+    ok_gold: list[scorer.Gold] = field(default_factory=list)  # the correct terms
+
+
+def pps_docs(pairs: Sequence[pps.Pair], tag: str) -> PPSSet:
+    """Ten carrier sentences a document, one paragraph each."""
+    out = PPSSet()
     for i in range(0, len(pairs), PPS_PER_DOC):
         chunk = [pps.carrier(p) for p in pairs[i : i + PPS_PER_DOC]]
-        for variant, docs, golds in (("spun", spun_docs, spun_gold), ("correct", ok_docs, ok_gold)):
+        for variant, docs, golds in (
+            ("spun", out.spun_docs, out.spun_gold),
+            ("correct", out.ok_docs, out.ok_gold),
+        ):
             did = f"pps-{tag}-{variant}/{i // PPS_PER_DOC:04d}"
             parts, pos = [], 0
             for c in chunk:
@@ -118,7 +131,7 @@ def pps_docs(
                 parts.append(sentence)
                 pos += len(sentence) + 2
             docs.append(Doc(did, did.replace("/", "-") + ".txt", "\n\n".join(parts) + "\n", "pps"))
-    return spun_docs, spun_gold, ok_docs, ok_gold
+    return out
 
 
 def real_spun(path: str) -> tuple[list[Doc], list[scorer.Gold], set[str], list[str]]:
@@ -563,8 +576,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     # Labelled spun sets.
     log("spinning held-apart documents")
-    spin_dev_docs, gold_dev, _ = spin_docs(take_words(spin_dev_src, "take:spin", size["spin_dev"]), args.seed)
-    spin_test_docs, gold_test, _ = spin_docs(
+    spin_dev_docs, gold_dev = spin_docs(take_words(spin_dev_src, "take:spin", size["spin_dev"]), args.seed)
+    spin_test_docs, gold_test = spin_docs(
         take_words(spin_test_src, "take:spin", size["spin_test"]), args.seed
     )
     pairs, pairs_source = pps.load_pairs(args.pps)
@@ -582,7 +595,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for w in warnings:
         log(w)
 
-    pps_all = [d for tag in pps_sets for part in (0, 2) for d in pps_sets[tag][part]]
+    pps_all = [d for ps in pps_sets.values() for d in (*ps.spun_docs, *ps.ok_docs)]
     everything = clean + spin_dev_docs + spin_test_docs + pps_all + real_docs
     texts = {d.id: d.text for d in everything}
     log(
@@ -626,7 +639,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     log("proselint on the same documents")
     run_p = run_worker("proselint", everything, "proselint")
 
-    def accuracy(run: dict[str, Any], run_pps: dict[str, Any]) -> dict[str, Any]:
+    def accuracy(run: dict[str, Any], run_pps: dict[str, Any] | None) -> dict[str, Any]:
         clean_ids = [d.id for d in clean]
         out: dict[str, Any] = {"clean": scorer.alarms(findings(run, clean_ids), words_of(run_s, clean_ids))}
         out["clean_by_corpus"] = {}
@@ -640,13 +653,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         ):
             ids = [d.id for d in docs]
             out[key] = scorer.score(findings(run, ids), gold, texts, ids).as_dict()
-        for tag, (sd, sg, od, og) in pps_sets.items():
+        for tag, ps in pps_sets.items():
             entry = {}
+            spun_ids, ok_ids = [d.id for d in ps.spun_docs], [d.id for d in ps.ok_docs]
             for label, r in (("", run), ("_noTPF", run_pps)):
                 if r is None:
                     continue
-                spun = scorer.score(findings(r, [d.id for d in sd]), sg, texts, [d.id for d in sd]).as_dict()
-                ok = scorer.score(findings(r, [d.id for d in od]), og, texts, [d.id for d in od]).as_dict()
+                spun = scorer.score(findings(r, spun_ids), ps.spun_gold, texts, spun_ids).as_dict()
+                ok = scorer.score(findings(r, ok_ids), ps.ok_gold, texts, ok_ids).as_dict()
                 entry[label] = {"spun": spun, "correct": ok, "correct_alarm_rate": ok["recall"]}
             out[f"pps_{tag}"] = entry[""]
             if "_noTPF" in entry:
@@ -667,8 +681,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ) -> list[dict[str, Any]]:
         """What ``--min-confidence t`` would give: the calibration check for confidences."""
         test_ids = [d.id for d in spin_test_docs]
-        sd, sg, _, _ = pps_sets["test"]
-        pps_ids = [d.id for d in sd]
+        sg = pps_sets["test"].spun_gold
+        pps_ids = [d.id for d in pps_sets["test"].spun_docs]
         clean_words = words_of(run_s, clean_ids)
         spin_fs, clean_fs = findings(run, test_ids), findings(run, clean_ids)
         pps_fs = findings(run_pps, pps_ids) if run_pps is not None else []

@@ -191,8 +191,8 @@ def score(
                     table[key][1] += 1
                     table[key][0] += g in hit
     result.overall.gold_hit = len(hit)
-    for code, gs in hit_by_code.items():
-        result.per_code[code].gold_hit = len(gs)
+    for code, hits in hit_by_code.items():
+        result.per_code[code].gold_hit = len(hits)
     return result
 
 
