@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import random
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -171,3 +172,26 @@ def test_wikitext_to_prose_keeps_only_running_text() -> None:
         "Ada Lovelace was an English mathematician and writer chiefly known for her work on the "
         "Analytical Engine."
     )
+
+
+def test_real_spun_gold_rows_become_offsets(tmp_path: Path) -> None:
+    from benchmarks import run
+
+    folder = tmp_path
+    (folder / "a.txt").write_text("Stock showcases fell.\nThe showcases and more showcases rose.\n")
+    (folder / "a.gold.tsv").write_text(
+        "# header\n"
+        "1\tStock showcases\t1\tStock markets\tcollocation\tstrong\n"
+        "2\tshowcases\t2\tmarkets\tlexical\tweak\n"
+        "2\tnowhere\t1\tx\tlexical\tweak\n"
+    )
+    (folder / "b.txt").write_text("No gold for this one.\n")
+    docs, golds, annotated, warnings = run.real_spun(str(folder))
+    text = (folder / "a.txt").read_text()
+    assert [d.id for d in docs] == ["real/a.txt", "real/b.txt"] and annotated == {"real/a.txt"}
+    assert [(text[g.start : g.end], g.original, g.kind, g.strength) for g in golds] == [
+        ("Stock showcases", "Stock markets", "collocation", "strong"),
+        ("showcases", "markets", "lexical", "weak"),
+    ]
+    assert golds[1].start == text.index("more showcases") + len("more ")
+    assert len(warnings) == 1 and "nowhere" in warnings[0]
