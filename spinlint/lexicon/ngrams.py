@@ -63,6 +63,11 @@ def _unigrams() -> dict[str, int]:
     return _tables()[0]
 
 
+def bigram_table() -> dict[str, int]:
+    """The raw ``"first second" -> count`` map (lower case), for hot loops."""
+    return _tables()[1]
+
+
 def bigram(first: str, second: str) -> int:
     """Count of the pair in the corpus (0 when below the 100k cut-off)."""
     return _bigrams().get(f"{first.lower()} {second.lower()}", 0)

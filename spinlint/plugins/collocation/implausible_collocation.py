@@ -9,7 +9,7 @@ from spinlint.plugins.collocation.scan import PairCandidate, Variant, pair_candi
 from spinlint.rule import Rule
 
 # Below this probability a candidate is dropped before parsing (most of them): precision first.
-THRESHOLD = 0.95
+THRESHOLD = 0.85
 # Dependencies that make a pair a collocation of the kinds we restore: adjective-noun and
 # noun-noun (amod, compound, nmod) and verb-object (dobj).  Adverb modifiers are left out:
 # on clean prose they were most of the false alarms ("prominently visible" for "clearly
@@ -91,6 +91,16 @@ class ImplausibleCollocation(Rule):
     needs = frozenset({"tagger", "parser"})
 
     def check(self, doc: Document) -> Iterator[Diagnostic]:
+        yield from self.findings(doc)
+
+    def findings(self, doc: Document) -> list[Diagnostic]:
+        """This rule's diagnostics for ``doc``, computed once and shared (LEX skips them)."""
+        cached = doc.cache.get(self.code)
+        if cached is None:
+            cached = doc.cache[self.code] = list(self._find(doc))
+        return cached  # type: ignore[no-any-return]
+
+    def _find(self, doc: Document) -> Iterator[Diagnostic]:
         scored: list[tuple[PairCandidate, list[tuple[float, Variant]]]] = []
         for pair in pair_candidates(doc):
             if _proper(doc, pair.first) or _proper(doc, pair.second):

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from spinlint.document import Document, Word
 from spinlint.lexicon import ngrams, originals
 from spinlint.model import Diagnostic, Severity, Span
-from spinlint.plugins.collocation.implausible_collocation import THRESHOLD, _proper, token_at
-from spinlint.plugins.collocation.scan import adjacent, pair_candidates, spin_probability, stop_words
+from spinlint.plugins.collocation.implausible_collocation import ImplausibleCollocation, _proper, token_at
+from spinlint.plugins.collocation.scan import adjacent, stop_words
 from spinlint.rule import Rule
 
 MAX_ZIPF = 3.0  # "rare": about one use per million words or fewer
@@ -18,6 +18,13 @@ MIN_CONTEXT_ASSOCIATION = 5.0  # the original forms a real pair with a neighbour
 # words ("the", "to") welcome almost any noun or verb, so they cannot show a fit alone.
 MIN_CONTENT_ASSOCIATION = 20.0
 MAX_SUGGESTIONS = 3
+# Agreement of signals: spinners change many words of a passage, honest writers use a rare
+# word now and then.  A candidate is reported only when another piece of spin evidence (a
+# COL finding, or a LEX candidate for a different word) lies within this many characters.
+# On clean prose this removed most false alarms (technical terms like "schema" that are
+# rare in general English); in spun text the neighbours are usually there.
+CORROBORATION_WINDOW = 300
+_COLLOCATIONS = ImplausibleCollocation()
 
 
 @dataclass(frozen=True)
@@ -65,7 +72,9 @@ class RareSubstitute(Rule):
     ## What it does
     Flags a rare or archaic word ("hirelings", "denizens", "forthwith") when a thesaurus
     synonym of the same part of speech is at least ~30 times more common and forms an
-    established pair with the neighbouring words, while the rare word does not.
+    established pair with a neighbouring content word, while the rare word does not, and
+    another sign of spinning lies within a few sentences (a COL finding or another rare
+    substitute): one rare word alone is ordinary writing.
 
     ## Why it matters
     Spinners replace ordinary words with dictionary synonyms and often land on rare or
@@ -95,11 +104,8 @@ class RareSubstitute(Rule):
     def check(self, doc: Document) -> Iterator[Diagnostic]:
         stop = stop_words()
         words = doc.words
-        covered = [
-            Span(p.first.start, p.second.end)
-            for p in pair_candidates(doc)
-            if max(spin_probability(p, v) for v in p.variants) >= THRESHOLD
-        ]
+        # a word inside a pair COL reports is explained there (shared, computed once)
+        covered = [d.span for d in _COLLOCATIONS.findings(doc)]
         found: list[tuple[Word, list[Fit]]] = []
         for i, word in enumerate(words):
             lw = word.lower
@@ -113,6 +119,12 @@ class RareSubstitute(Rule):
             fits = _fits(doc, words, i, stop)
             if fits:
                 found.append((word, fits))
+        evidence = [(w.start, w.lower) for w, _ in found] + [(s.start, "") for s in covered]
+        found = [
+            (w, fits)
+            for w, fits in found
+            if any(abs(pos - w.start) <= CORROBORATION_WINDOW and other != w.lower for pos, other in evidence)
+        ]
         if not found:
             return
         doc.prefetch(doc.sentence_at(w.start) for w, _ in found)
