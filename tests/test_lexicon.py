@@ -52,6 +52,20 @@ def test_cache_rebuilds_when_source_or_version_changes(cache_dir: Path, tmp_path
     assert len(list(cache_dir.glob("demo-*.marshal"))) == 1, "stale entries are removed"
 
 
+def _child_build() -> dict[str, int]:
+    """Module-level, so a spawned child process can import and run it."""
+    return {"pid": os.getpid()}
+
+
+def test_isolated_build_runs_in_a_child_and_is_cached(cache_dir: Path, tmp_path: Path) -> None:
+    src = tmp_path / "words.txt"
+    src.write_text("alpha\n", encoding="utf-8")
+    value = cache.load_or_build("child", "1", [str(src)], _child_build, isolate=True)
+    assert value["pid"] != os.getpid(), "the build ran in this process"
+    again = cache.load_or_build("child", "1", [str(src)], _child_build, isolate=True)
+    assert again == value, "the second call loads what the child stored"
+
+
 def test_cache_survives_a_corrupt_file_and_an_unwritable_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

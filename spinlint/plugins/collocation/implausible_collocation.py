@@ -98,7 +98,7 @@ class ImplausibleCollocation(Rule):
         cached = doc.cache.get(self.code)
         if cached is None:
             cached = doc.cache[self.code] = list(self._find(doc))
-        return cached  # type: ignore[no-any-return]
+        return cached
 
     def _find(self, doc: Document) -> Iterator[Diagnostic]:
         scored: list[tuple[PairCandidate, list[tuple[float, Variant]]]] = []
@@ -133,7 +133,8 @@ class ImplausibleCollocation(Rule):
         fitting = [
             (p, v)
             for p, v in ranked
-            if p >= THRESHOLD and all(not s or t == tags[i] for i, (s, t) in enumerate(zip(v.swapped, v.tags)))
+            if p >= THRESHOLD
+            and all(not s or tag in t.split("|") for s, t, tag in zip(v.swapped, v.tags, tags, strict=True))
         ]
         if not fitting:
             return None

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from spinlint.document import Document, Word
 from spinlint.lexicon import ngrams, originals
@@ -38,7 +39,7 @@ class Variant:
     first: str
     second: str
     swapped: tuple[bool, bool]
-    tags: tuple[str, str]  # Penn tag each swapped word must carry ("" when not swapped)
+    tags: tuple[str, str]  # Penn tags ("NNS|VBZ") each swapped word may carry ("" if not swapped)
     count: int  # bigram count of the restored pair
     association: float  # count / count expected if independent
     gap: float  # smallest Zipf gap between a swapped word and its original
@@ -77,12 +78,15 @@ MIN_GAP = 0.5
 MAX_SPUN_ZIPF = 4.6  # words commoner than this are too ordinary to be a telling substitute
 
 
+@lru_cache(maxsize=8192)
 def _likely_originals(word: str) -> tuple[tuple[str, str, float], ...]:
     z = originals.zipf(word)
     if z > MAX_SPUN_ZIPF:
         return ()
     return tuple(
-        (o, tag, gap) for o, tag in originals.originals(word) if (gap := originals.zipf(o) - z) >= MIN_GAP
+        (o, tags, gap)
+        for o, tags in originals.original_tags(word).items()
+        if (gap := originals.zipf(o) - z) >= MIN_GAP
     )
 
 
@@ -90,15 +94,17 @@ def _variants(la: str, lb: str) -> list[Variant]:
     found: list[Variant] = []
     counts = ngrams.bigram_table()
     za, zb = originals.zipf(la), originals.zipf(lb)
-    # one word swapped: every candidate original (the model below judges the common ones)
-    for o, tag in originals.originals(la):
-        n = counts.get(o + " " + lb)
-        if n:
-            found.append(_variant(o, lb, (True, False), (tag, ""), n, originals.zipf(o) - za))
-    for o, tag in originals.originals(lb):
-        n = counts.get(la + " " + o)
-        if n:
-            found.append(_variant(la, o, (False, True), ("", tag), n, originals.zipf(o) - zb))
+    # one word swapped: every candidate original that the counts list next to the other word
+    # (set intersections in C: a word may have hundreds of candidate originals)
+    first_tags, second_tags = originals.original_tags(la), originals.original_tags(lb)
+    if first_tags:
+        for o in ngrams.preceders(lb).intersection(first_tags):
+            gap = originals.zipf(o) - za
+            found.append(_variant(o, lb, (True, False), (first_tags[o], ""), counts[o + " " + lb], gap))
+    if second_tags:
+        for o in ngrams.followers(la).intersection(second_tags):
+            gap = originals.zipf(o) - zb
+            found.append(_variant(la, o, (False, True), ("", second_tags[o]), counts[la + " " + o], gap))
     oa, ob = _likely_originals(la), _likely_originals(lb)
     if oa and ob:
         # both words swapped ("bosom peril"): rare substitutes only, and only originals the
@@ -112,8 +118,9 @@ def _variants(la: str, lb: str) -> list[Variant]:
     return found
 
 
-def _variant(first: str, second: str, swapped: tuple[bool, bool], tags: tuple[str, str], n: int,
-             gap: float) -> Variant:
+def _variant(
+    first: str, second: str, swapped: tuple[bool, bool], tags: tuple[str, str], n: int, gap: float
+) -> Variant:
     assoc = n / max(ngrams.expected_bigram(first, second), 1.0)
     return Variant(first, second, swapped, tags, n, assoc, round(gap, 2))
 
@@ -126,7 +133,7 @@ def pair_candidates(doc: Document) -> list[PairCandidate]:
     stop = stop_words()
     out: list[PairCandidate] = []
     words = doc.words
-    for a, b in zip(words, words[1:]):
+    for a, b in zip(words, words[1:], strict=False):
         la, lb = a.lower, b.lower
         if la in stop or lb in stop or not la.isalpha() or not lb.isalpha():
             continue
@@ -158,21 +165,34 @@ def pair_candidates(doc: Document) -> list[PairCandidate]:
 # The output is a probability under the training mix (about one spun pair per three chance
 # candidates), which is what --min-confidence compares against.
 # One word swapped for a clearly rarer synonym (Zipf gap >= RARE_GAP): "cell tallies".
-RARE = {"assoc": 2.65, "count": 3.1, "rarity": -1.25, "gap": -1.8, "pred": -0.1, "surprise": -2.5,
-        "bias": -17.1}
+RARE = {
+    "assoc": 2.65,
+    "count": 3.1,
+    "rarity": -1.25,
+    "gap": -1.8,
+    "pred": -0.1,
+    "surprise": -2.5,
+    "bias": -17.1,
+}
 # One word swapped for a synonym about as common or commoner: "mailing work" for "mailing list".
-COMMON = {"assoc": 0.45, "count": 2.45, "rarity": 1.05, "gap": -2.2, "pred": -0.3, "surprise": -1.65,
-          "bias": -20.9}
+COMMON = {
+    "assoc": 0.45,
+    "count": 2.45,
+    "rarity": 1.05,
+    "gap": -2.2,
+    "pred": -0.3,
+    "surprise": -1.65,
+    "bias": -20.9,
+}
 # Both words swapped for rarer synonyms: "counterfeit consciousness".
-DOUBLE = {"assoc": 0.7, "count": 1.6, "rarity": -1.6, "gap": 0.0, "pred": 0.0, "surprise": 0.0,
-          "bias": -7.4}
+DOUBLE = {"assoc": 0.7, "count": 1.6, "rarity": -1.6, "gap": 0.0, "pred": 0.0, "surprise": 0.0, "bias": -7.4}
 RARE_GAP = 0.8
 
 
 def features(pair: PairCandidate, v: Variant) -> dict[str, float]:
     spun = (pair.first.lower, pair.second.lower)
     restored = (v.first, v.second)
-    swapped = [(s, o) for s, o, sw in zip(spun, restored, v.swapped) if sw]
+    swapped = [(s, o) for s, o, sw in zip(spun, restored, v.swapped, strict=True) if sw]
     expected = float(v.count)
     for s, o in swapped:
         expected *= ngrams.unigram(s) / max(ngrams.unigram(o), 1)
@@ -188,9 +208,6 @@ def features(pair: PairCandidate, v: Variant) -> dict[str, float]:
 
 
 def spin_probability(pair: PairCandidate, v: Variant) -> float:
-    if v.swaps == 2:
-        weights = DOUBLE
-    else:
-        weights = RARE if v.gap >= RARE_GAP else COMMON
+    weights = DOUBLE if v.swaps == 2 else RARE if v.gap >= RARE_GAP else COMMON
     x = weights["bias"] + sum(weights[k] * f for k, f in features(pair, v).items())
     return 1.0 / (1.0 + math.exp(-max(min(x, 50.0), -50.0)))

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 from spinlint.document import Document, Word
 from spinlint.lexicon import ngrams, originals
-from spinlint.model import Diagnostic, Severity, Span
+from spinlint.model import Diagnostic, Severity
 from spinlint.plugins.collocation.implausible_collocation import ImplausibleCollocation, _proper, token_at
 from spinlint.plugins.collocation.scan import adjacent, stop_words
 from spinlint.rule import Rule
