@@ -45,6 +45,7 @@ class Document:
     source: SourceFile
     prose: str
     nlp: Language | None = None
+    breaks: list[int] = field(default_factory=list)  # block starts from the reader
     _words: list[Word] | None = field(default=None, repr=False)
     _sentences: list[Span] | None = field(default=None, repr=False)
     _parses: dict[Span, Doc] = field(default_factory=dict, repr=False)
@@ -74,11 +75,13 @@ class Document:
     @property
     def sentences(self) -> list[Span]:
         if self._sentences is None:
+            cuts = {m.end() for m in SENTENCE_END.finditer(self.prose)}
+            cuts.update(b for b in self.breaks if 0 < b < len(self.prose))
             spans = []
             start = 0
-            for m in SENTENCE_END.finditer(self.prose):
-                spans.append(Span(start, m.end()))
-                start = m.end()
+            for cut in sorted(cuts):
+                spans.append(Span(start, cut))
+                start = cut
             spans.append(Span(start, len(self.prose)))
             self._sentences = [s for s in (self._strip(sp) for sp in spans) if s is not None]
         return self._sentences

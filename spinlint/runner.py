@@ -110,7 +110,7 @@ class Engine:
         rules = [r for r in rules if not any(r.code.startswith(c) for c in ignores)]
         prose = extract(source)
         nlp, rules = self.pipeline(rules)
-        doc = Document(source=source, prose=prose.text, nlp=nlp)  # type: ignore[arg-type]
+        doc = Document(source=source, prose=prose.text, nlp=nlp, breaks=prose.breaks)  # type: ignore[arg-type]
         diags: list[Diagnostic] = []
         for rule in rules:
             diags.extend(rule.check(doc))

@@ -407,3 +407,23 @@ def test_readers_on_arbitrary_unicode(source: str) -> None:
 @given(markupish)
 def test_readers_on_markup_soup(source: str) -> None:
     check_reader_properties(source)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "expected"),
+    [
+        ("a.md", "# Title here\nStock fell today.\n\n- item one\n- item two\n",
+         ["Title here", "Stock fell today.", "item one", "item two"]),
+        ("a.html", "<h1>Title</h1><p>Text one here</p><ul><li>a</li><li>b</li></ul>",
+         ["Title", "Text one here", "a", "b"]),
+    ],
+)
+def test_block_boundaries_end_sentences(name: str, text: str, expected: list[str]) -> None:
+    """A heading and the paragraph after it are two sentences even without punctuation."""
+    from spinlint.document import Document
+    from spinlint.sources import SourceFile, extract, format_for
+
+    src = SourceFile(name, text, format=format_for(name))
+    prose = extract(src)
+    doc = Document(src, prose.text, breaks=prose.breaks)
+    assert [prose.text[s.start : s.end] for s in doc.sentences] == expected

@@ -38,6 +38,9 @@ class Comment:
 class Prose:
     text: str
     comments: list[Comment] = field(default_factory=list)
+    # Offsets where a block (paragraph, heading, list item, cell) starts: a sentence never
+    # runs across one, even when masking leaves no punctuation or blank line between blocks.
+    breaks: list[int] = field(default_factory=list)
 
 
 @dataclass

@@ -20,6 +20,12 @@ from spinlint.sources import Comment, Prose, SourceFile, masked_except
 
 # Elements whose content is code, data or machine-read text rather than prose.  ``math`` and
 # ``svg`` hold MathML / drawing markup whose text nodes are symbols and labels.
+# Elements that start a new block of text: their tags end any sentence in progress.
+BLOCKS = frozenset(
+    {"p", "div", "br", "li", "dt", "dd", "td", "th", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
+     "blockquote", "section", "article", "header", "footer", "nav", "aside", "figcaption",
+     "caption", "title", "table", "ul", "ol", "dl", "hr", "main", "figure", "details", "summary"}
+)
 SKIP = frozenset(
     {"script", "style", "pre", "code", "kbd", "samp", "var", "textarea", "template", "math", "svg", "object"}
 )
@@ -34,6 +40,7 @@ class _Collector(HTMLParser):
         self.keep: list[tuple[int, int]] = []
         self.comments: list[Comment] = []
         self.markup_tail = len(text)  # where an unterminated tag at the end of file starts
+        self.breaks: list[int] = []
 
     def close(self) -> None:
         # close() flushes an unterminated tag ("<div class=x" at EOF) as text; it is markup.
@@ -46,10 +53,14 @@ class _Collector(HTMLParser):
         return self.starts[line - 1] + col
 
     def handle_starttag(self, tag: str, attrs: object) -> None:
+        if tag in BLOCKS:
+            self.breaks.append(self._offset())
         if tag in SKIP:
             self.open_skips[tag] = self.open_skips.get(tag, 0) + 1
 
     def handle_endtag(self, tag: str) -> None:
+        if tag in BLOCKS:
+            self.breaks.append(self._offset())
         if self.open_skips.get(tag):
             self.open_skips[tag] -= 1
 
@@ -74,4 +85,4 @@ def read(text: str) -> Prose:
     parser = _Collector(text)
     parser.feed(text)
     parser.close()
-    return Prose("".join(masked_except(text, parser.keep)), parser.comments)
+    return Prose("".join(masked_except(text, parser.keep)), parser.comments, parser.breaks)
