@@ -5,7 +5,13 @@ from typing import Any
 
 from spinlint.document import Document, Word
 from spinlint.model import Diagnostic, Severity, Span
-from spinlint.plugins.collocation.scan import PairCandidate, Variant, pair_candidates, spin_probability
+from spinlint.plugins.collocation.scan import (
+    RARE_GAP,
+    PairCandidate,
+    Variant,
+    pair_candidates,
+    spin_probability,
+)
 from spinlint.rule import Rule
 
 # Below this probability a candidate is dropped before parsing (most of them): precision first.
@@ -57,8 +63,8 @@ class ImplausibleCollocation(Rule):
 
     ## What it does
     Flags an adjective-noun, noun-noun or verb-object pair that reference counts
-    do not list, when replacing one word (or, with stronger evidence, both) by a more common
-    thesaurus synonym of the same part of speech gives a pair that is an established
+    do not list, when replacing one word (or, with stronger evidence, both) by a thesaurus
+    synonym of the same part of speech gives a pair that is an established
     collocation: "stock showcases" for "stock markets", "counterfeit consciousness" for
     "artificial intelligence", "cell tallies" for "cell counts".
 
@@ -141,11 +147,14 @@ class ImplausibleCollocation(Rule):
         prob, best = fitting[0]
         suggestions = [restore(pair, v) for _, v in fitting[:MAX_SUGGESTIONS]]
         spun = doc.text[span.start : span.end]
+        swapped = "both words are" if best.swaps == 2 else "the swapped word is"
+        kind = "rarer thesaurus synonyms" if best.swaps == 2 else "a thesaurus synonym"
+        if best.swaps == 1 and best.gap >= RARE_GAP:
+            kind = "a rarer thesaurus synonym"
         message = (
             f"'{spun}' is not attested in the reference counts; '{best.text}' occurs "
-            f"{best.count:,} times ({best.association:,.0f}x chance) and "
-            + ("both words are" if best.swaps == 2 else "the swapped word is")
-            + " a rarer thesaurus synonym: a spun collocation?"
+            f"{best.count:,} times ({best.association:,.0f}x chance) and {swapped} {kind} "
+            "of the original: a spun collocation?"
         )
         return self.diagnostic(
             span,
