@@ -78,8 +78,10 @@ def load_or_build(
             value = _load(path)
             if value is not None:
                 return value  # type: ignore[no-any-return]
-        except (OSError, RuntimeError, ValueError, AttributeError, TypeError):
-            pass  # no processes here (or an unpicklable build): build in this process
+        except (OSError, RuntimeError, ValueError, AttributeError, TypeError, AssertionError):
+            # no processes here, a daemonic worker (which may not have children) or an
+            # unpicklable build: build in this process
+            pass
     value = build()
     _store(path, value)
     return value
