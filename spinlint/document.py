@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -44,7 +44,9 @@ class Word:
 class Document:
     source: SourceFile
     prose: str
-    nlp: Language | None = None
+    # Called on the first parse only: a document whose rules raise no candidate never loads
+    # spaCy at all, which keeps cold start and clean prose fast.
+    nlp_loader: Callable[[], Language | None] | None = None
     breaks: list[int] = field(default_factory=list)  # block starts from the reader
     _words: list[Word] | None = field(default=None, repr=False)
     _sentences: list[Span] | None = field(default=None, repr=False)
@@ -104,13 +106,20 @@ class Document:
         return len(self.words)
 
     # -- spaCy ----------------------------------------------------------------------------
+    @property
+    def nlp(self) -> Language | None:
+        if "nlp" not in self.cache:
+            self.cache["nlp"] = self.nlp_loader() if self.nlp_loader else None
+        return self.cache["nlp"]  # type: ignore[no-any-return]
+
     def prefetch(self, sentences: Iterable[Span]) -> None:
         """Parse many sentences in one ``nlp.pipe`` batch (no-op without a pipeline)."""
-        if self.nlp is None:
-            return
         todo = sorted({s for s in sentences if s not in self._parses})
+        nlp = self.nlp if todo else None
+        if nlp is None:
+            return
         texts = [self.prose[s.start : s.end] for s in todo]
-        for span, parsed in zip(todo, self.nlp.pipe(texts, batch_size=64), strict=True):
+        for span, parsed in zip(todo, nlp.pipe(texts, batch_size=64), strict=True):
             self._parses[span] = parsed
 
     def parse(self, sentence: Span) -> Doc | None:

@@ -34,6 +34,14 @@ def components_for(needs: Iterable[str]) -> tuple[str, ...]:
     return tuple(c for c in ALL if c in keep)
 
 
+@lru_cache(maxsize=1)
+def available() -> bool:
+    """Whether spaCy and an English pipeline are installed (without importing either)."""
+    from importlib.util import find_spec
+
+    return find_spec("spacy") is not None and any(find_spec(name) is not None for name in MODELS)
+
+
 @lru_cache(maxsize=8)
 def load(components: tuple[str, ...]) -> Language | None:
     """The smallest pipeline holding ``components``; ``None`` when no English model loads."""

@@ -13,10 +13,11 @@ import json
 import os
 import sys
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from spinlint import __version__
 from spinlint import nlp as nlp_mod
@@ -29,6 +30,9 @@ from spinlint.rule import Rule
 from spinlint.serialize import from_raw, to_raw
 from spinlint.sources import SourceError, SourceFile, decode, extract, read_source
 from spinlint.suppress import directives, selected, suppressed
+
+if TYPE_CHECKING:
+    from spacy.language import Language
 
 
 @dataclass
@@ -86,31 +90,42 @@ class Engine:
             if selected(rule.code, chosen, ignore, rule.default_enabled if select is None else False)
         ]
 
-    def pipeline(self, rules: Sequence[Rule]) -> tuple[object | None, list[Rule]]:
-        """The smallest spaCy pipeline for ``rules``; rules it cannot serve are dropped."""
+    def pipeline(self, rules: Sequence[Rule]) -> tuple[Callable[[], Language | None] | None, list[Rule]]:
+        """A loader for the smallest spaCy pipeline serving ``rules`` (called on the first
+        parse only); rules it cannot serve are dropped, with one message per process."""
         needs = sorted({n for r in rules for n in r.needs})
         components = nlp_mod.components_for(needs)
-        nlp = nlp_mod.load(components) if components else None
-        if components and nlp is None:
-            skipped = [r for r in rules if r.needs]
-            if not self._warned_nlp:
-                self._warned_nlp = True
-                print(
-                    "spinlint: no English spaCy pipeline could be loaded; skipped "
-                    + ", ".join(r.code for r in skipped)
-                    + f". Install one with: {nlp_mod.INSTALL_HINT}",
-                    file=sys.stderr,
-                )
-            rules = [r for r in rules if not r.needs]
-        return nlp, list(rules)
+        if not components:
+            return None, list(rules)
+        skipped = [r.code for r in rules if r.needs]
+        if nlp_mod.available():
+
+            def load() -> Language | None:
+                nlp = nlp_mod.load(components)
+                if nlp is None:  # installed but broken: rules see no parse, say it once
+                    self._warn_no_pipeline(skipped)
+                return nlp
+
+            return load, list(rules)
+        self._warn_no_pipeline(skipped)
+        return None, [r for r in rules if not r.needs]
+
+    def _warn_no_pipeline(self, codes: Sequence[str]) -> None:
+        if not self._warned_nlp:
+            self._warned_nlp = True
+            print(
+                f"spinlint: no English spaCy pipeline could be loaded; skipped {', '.join(codes)}. "
+                f"Install one with: {nlp_mod.INSTALL_HINT}",
+                file=sys.stderr,
+            )
 
     def lint_source(self, source: SourceFile, config: Config, options: Options) -> FileResult:
         rules = self.enabled(config, options)
         ignores = per_file_ignores(source.path, config)
         rules = [r for r in rules if not any(r.code.startswith(c) for c in ignores)]
         prose = extract(source)
-        nlp, rules = self.pipeline(rules)
-        doc = Document(source=source, prose=prose.text, nlp=nlp, breaks=prose.breaks)  # type: ignore[arg-type]
+        loader, rules = self.pipeline(rules)
+        doc = Document(source=source, prose=prose.text, nlp_loader=loader, breaks=prose.breaks)
         diags: list[Diagnostic] = []
         for rule in rules:
             diags.extend(rule.check(doc))

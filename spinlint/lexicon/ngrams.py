@@ -17,7 +17,7 @@ from spinlint.lexicon.cache import load_or_build
 
 TOTAL = 1_024_908_267_229  # tokens in the corpus (wordsegment)
 MIN_BIGRAM = 100_000  # the cut-off below which wordsegment lists no pair
-VERSION = "1"
+VERSION = "2"  # 2: adds the follower / preceder tables
 
 
 def _data_dir() -> str:
