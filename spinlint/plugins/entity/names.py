@@ -13,9 +13,12 @@ from functools import lru_cache
 from importlib import resources
 
 from spinlint.document import Document, Word
+from spinlint.lexicon.cache import load_or_build
 from spinlint.lexicon.ngrams import bigram
 from spinlint.lexicon.thesaurus import synonyms
 from spinlint.plugins.idiom.lexicon import FUNCTION_WORDS, lemmas
+
+STAND_INS_VERSION = "1"
 
 CONNECTORS = frozenset({"of", "the", "and", "for", "on", "de"})
 
@@ -74,11 +77,11 @@ def runs(doc: Document) -> list[Run]:
 
 def attested(ws: tuple[str, ...]) -> bool:
     """Every adjacent pair is in the web bigram table (>= 100,000 occurrences)."""
-    return all(bigram(a, b) for a, b in zip(ws, ws[1:]))
+    return all(bigram(a, b) for a, b in zip(ws, ws[1:], strict=False))
 
 
 def missing_pair(ws: tuple[str, ...]) -> str:
-    for a, b in zip(ws, ws[1:]):
+    for a, b in zip(ws, ws[1:], strict=False):
         if not bigram(a, b):
             return f"{a} {b}"
     return ""
@@ -91,21 +94,36 @@ def known_names() -> tuple[tuple[str, ...], ...]:
     return tuple(tuple(n.split()) for n in lines[1:])
 
 
+def _names_path() -> str:
+    return str(resources.files("spinlint.plugins.entity").joinpath("names.tsv"))
+
+
+def _build_stand_ins() -> dict[str, list[str]]:
+    """Each name word's accepted stand-ins: itself, its lemmas and their Moby synonyms."""
+    out: dict[str, list[str]] = {}
+    for name in known_names():
+        for word in name:
+            w = word.lower()
+            if w in out:
+                continue
+            related = {w} | set(lemmas(w))
+            if w not in FUNCTION_WORDS:
+                for lemma in list(related):
+                    related |= {s for s in synonyms(lemma) if s.isalpha()}
+            out[w] = sorted(related)
+    return out
+
+
 @lru_cache(maxsize=1)
 def name_index() -> tuple[dict[str, list[tuple[tuple[str, ...], int]]], dict[str, frozenset[str]]]:
     """word (a name word, an inflection or a Moby synonym of it) -> [(name, position)];
-    and each name word's accepted stand-ins."""
+    and each name word's accepted stand-ins (cached on disk: lemminflect is slow to load)."""
+    raw = load_or_build("entity-stand-ins", STAND_INS_VERSION, (_names_path(), __file__), _build_stand_ins)
+    stand_ins = {w: frozenset(v) for w, v in raw.items()}
     index: dict[str, list[tuple[tuple[str, ...], int]]] = defaultdict(list)
-    stand_ins: dict[str, frozenset[str]] = {}
     for name in known_names():
         for pos, word in enumerate(name):
             w = word.lower()
-            if w not in stand_ins:
-                related = {w} | set(lemmas(w))
-                if w not in FUNCTION_WORDS:
-                    for lemma in list(related):
-                        related |= {s for s in synonyms(lemma) if s.isalpha()}
-                stand_ins[w] = frozenset(related)
             if w in FUNCTION_WORDS:
                 continue
             for s in stand_ins[w]:
