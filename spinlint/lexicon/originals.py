@@ -42,9 +42,11 @@ Table = dict[str, str]
 
 
 def _sources() -> tuple[str, ...]:
-    import wordfreq
+    import importlib.util
 
-    data = os.path.join(os.path.dirname(wordfreq.__file__), "data")
+    spec = importlib.util.find_spec("wordfreq")  # located, not imported: the import is slow
+    assert spec is not None and spec.submodule_search_locations
+    data = os.path.join(spec.submodule_search_locations[0], "data")
     freq = [os.path.join(data, f) for f in sorted(os.listdir(data)) if f.startswith("large_en")]
     # this module itself too: editing the build code rebuilds the map
     return (thesaurus._path(), *ngrams._files(), *freq, __file__)

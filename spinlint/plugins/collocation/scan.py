@@ -26,10 +26,24 @@ _STOP: frozenset[str] | None = None
 def stop_words() -> frozenset[str]:
     global _STOP
     if _STOP is None:
-        from spacy.lang.en.stop_words import STOP_WORDS
-
-        _STOP = frozenset(STOP_WORDS) | {"said", "says", "like", "also"}
+        _STOP = _spacy_stop_words() | {"said", "says", "like", "also"}
     return _STOP
+
+
+def _spacy_stop_words() -> frozenset[str]:
+    """spaCy's English stop list, read from its one-file module without importing the spaCy
+    package (that import alone costs about a second of start-up)."""
+    import importlib.util
+    import os
+
+    spec = importlib.util.find_spec("spacy")
+    if spec is None or not spec.submodule_search_locations:
+        return frozenset()
+    path = os.path.join(spec.submodule_search_locations[0], "lang", "en", "stop_words.py")
+    namespace: dict[str, object] = {}
+    with open(path, encoding="utf-8") as fh:
+        exec(compile(fh.read(), path, "exec"), namespace)  # noqa: S102 - a data-only module
+    return frozenset(namespace["STOP_WORDS"])  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from spinlint.plugins.entity.names import (
     missing_pair,
     name_index,
 )
-from spinlint.plugins.idiom.lexicon import FUNCTION_WORDS, lemmas
+from spinlint.plugins.idiom.lexicon import FUNCTION_WORDS, regular_lemmas, same_lemma
 from spinlint.rule import Rule
 
 
@@ -92,17 +92,13 @@ class SpunName(Rule):
             return None  # cheap first: a content word of the name must stay in place
         if window in {tuple(w.lower() for w in other) for other in known_names()}:
             return None  # another well-known name ("United Nations" beside "United States")
-        swapped = [
-            i
-            for i in range(n)
-            if window[i] != canon[i] and not (set(lemmas(window[i])) & set(lemmas(canon[i])))
-        ]
+        swapped = [i for i in range(n) if not same_lemma(window[i], canon[i])]
         if not swapped or len(swapped) == n:
             return None  # a name with no word left in place ("System Library") is no evidence
         for i in range(n):
             if i not in swapped:
                 continue
-            if not ({window[i], *lemmas(window[i])} & stand_ins[canon[i]]) or not window[i].isalpha():
+            if not (regular_lemmas(window[i]) & stand_ins[canon[i]]) or not window[i].isalpha():
                 return None
         if any(not contiguous(doc, ws[j], ws[j + 1]) for j in range(start, start + n - 1)):
             return None

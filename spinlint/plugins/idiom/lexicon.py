@@ -225,6 +225,36 @@ def lemmas(word: str) -> frozenset[str]:
     return frozenset(out)
 
 
+def regular_lemmas(word: str) -> frozenset[str]:
+    """The word and the stems regular English inflection would give (countries -> country,
+    joined -> join, making -> make): a look-up that needs no lemminflect data."""
+    out = {word}
+    for suffix, repl in (
+        ("ies", "y"),
+        ("es", ""),
+        ("s", ""),
+        ("ied", "y"),
+        ("ed", ""),
+        ("ed", "e"),
+        ("ing", ""),
+        ("ing", "e"),
+    ):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            out.add(word[: -len(suffix)] + repl)
+    return frozenset(out)
+
+
+def same_lemma(a: str, b: str) -> bool:
+    """Whether two words are forms of one lemma.  Words that differ in their first two
+    letters are never compared through lemminflect (its data take ~0.7 s to load); English
+    inflection keeps the start of a word, bar a few irregular verbs no name contains."""
+    if a == b:
+        return True
+    if a[:2] != b[:2]:
+        return False
+    return bool(lemmas(a) & lemmas(b))
+
+
 @lru_cache(maxsize=50_000)
 def relation(original: str, found: str) -> str:
     """How ``found`` relates to ``original`` in the Moby thesaurus ('' when it does not)."""
