@@ -498,6 +498,9 @@ def markdown(r: dict[str, Any]) -> str:
         f"({d['suggested']['rule']}); at the suggested SUSPICIOUS, "
         f"{_cell(d['suggested']['spun_test_caught_at_suspicious'], PCT)} of synthetic and "
         f"{_cell(d['suggested']['real_spun_caught_at_suspicious'], PCT)} of real spun documents are flagged",
+        f"- at the current SUSPICIOUS: {_cell(d['at_current']['clean_suspicious_or_worse'], PCT)} of clean, "
+        f"{_cell(d['at_current']['spun_test_suspicious_or_worse'], PCT)} of synthetic and "
+        f"{_cell(d['at_current']['real_spun_suspicious_or_worse'], PCT)} of real spun documents are flagged",
     ]
     return "\n".join(lines) + "\n"
 
@@ -558,7 +561,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         "--pps",
         help="tortured-phrase pairs: a pack folder, a PPS JSON or CSV (default: rules/tortured-phrases)",
     )
-    ap.add_argument("--out", default=os.path.join(HERE, "results", "latest.json"))
+    ap.add_argument(
+        "--out",
+        help="results JSON (default: benchmarks/results/latest.json; with --quick the git-ignored "
+        "benchmarks/.data/quick.json)",
+    )
     ap.add_argument("--seed", type=int, default=2024)
     ap.add_argument(
         "--examples",
@@ -568,6 +575,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     args = ap.parse_args(argv)
     mode = "quick" if args.quick else "full"
+    if args.out is None:
+        args.out = (
+            os.path.join(DATA, "quick.json") if args.quick else os.path.join(HERE, "results", "latest.json")
+        )
     size = SIZES[mode]
     t_start = time.perf_counter()
     os.makedirs(DATA, exist_ok=True)
