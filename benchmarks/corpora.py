@@ -26,6 +26,7 @@ import os
 import re
 import subprocess
 import sys
+import textwrap
 import zipfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -202,17 +203,7 @@ def wikitext_to_prose(text: str) -> str:
 
 def wrap(paragraph: str, width: int = 100) -> str:
     """Break a paragraph into lines (plain text readers see the same prose either way)."""
-    lines: list[str] = []
-    cur = ""
-    for word in paragraph.split(" "):
-        if cur and len(cur) + 1 + len(word) > width:
-            lines.append(cur)
-            cur = word
-        else:
-            cur = f"{cur} {word}" if cur else word
-    if cur:
-        lines.append(cur)
-    return "\n".join(lines)
+    return textwrap.fill(paragraph, width=width, break_long_words=False, break_on_hyphens=False)
 
 
 # -- other clean prose -------------------------------------------------------------------

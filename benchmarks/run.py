@@ -136,23 +136,24 @@ def pps_docs(pairs: Sequence[pps.Pair], tag: str) -> PPSSet:
 
 def real_spun(path: str) -> tuple[list[Doc], list[scorer.Gold], set[str], list[str]]:
     """The real spinner dev set: documents, gold spans, the ids with gold, and warnings."""
-    docs, golds, annotated, warnings = [], [], set(), []
+    from spinlint.sources import read_source
+
+    docs: list[Doc] = []
+    golds: list[scorer.Gold] = []
+    annotated: set[str] = set()
+    warnings: list[str] = []
     for txt in sorted(glob.glob(os.path.join(path, "*.txt"))):
         name = os.path.basename(txt)
         if name.upper().startswith("SOURCES"):
             continue
-        with open(txt, encoding="utf-8") as fh:
-            text = fh.read()
+        source = read_source(txt)  # decoded as spinlint decodes it, so offsets agree
         did = "real/" + name
-        docs.append(Doc(did, "real-" + name, text, "real-spun"))
+        docs.append(Doc(did, "real-" + name, source.text, "real-spun"))
         gold_path = txt[: -len(".txt")] + ".gold.tsv"
         if not os.path.exists(gold_path):
             continue
         annotated.add(did)
-        lines = text.split("\n")
-        starts = [0]
-        for line in lines:
-            starts.append(starts[-1] + len(line) + 1)
+        starts = [*source.line_starts, len(source.text) + 1]
         with open(gold_path, encoding="utf-8") as fh:
             for row in fh:
                 if row.startswith("#") or not row.strip():
@@ -162,17 +163,18 @@ def real_spun(path: str) -> tuple[list[Doc], list[scorer.Gold], set[str], list[s
                     warnings.append(f"{gold_path}: short row {row.strip()!r}")
                     continue
                 line_no, spun, occ, original, kind, strength = cols[:6]
-                line = lines[int(line_no) - 1] if 0 < int(line_no) <= len(lines) else ""
+                row_i = int(line_no) - 1
                 at = -1
-                for _ in range(int(occ)):
-                    at = line.find(spun, at + 1)
-                    if at < 0:
-                        break
+                if 0 <= row_i < len(starts) - 1:
+                    at = starts[row_i] - 1
+                    for _ in range(int(occ)):
+                        at = source.text.find(spun, at + 1, starts[row_i + 1] - 1)
+                        if at < 0:
+                            break
                 if at < 0:
                     warnings.append(f"{gold_path}: {spun!r} (occurrence {occ}) not on line {line_no}")
                     continue
-                start = starts[int(line_no) - 1] + at
-                golds.append(scorer.Gold(did, start, start + len(spun), original, kind, strength))
+                golds.append(scorer.Gold(did, at, at + len(spun), original, kind, strength))
     return docs, golds, annotated, warnings
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from spinlint.document import WORD
+from spinlint.packs import match_case
 
 # Swap candidates: plain lower-case or capitalised alphabetic words (no digits, hyphens or
 # apostrophes: compounds are left to the glitch damage below).
@@ -117,14 +118,6 @@ def candidates(word: str) -> tuple[str, ...]:
     return ()
 
 
-def _case_like(word: str, model: str) -> str:
-    if model.isupper() and len(model) > 1:
-        return word.upper()
-    if model[:1].isupper():
-        return word[:1].upper() + word[1:]
-    return word
-
-
 def _sentence_initial(text: str, start: int) -> bool:
     before = text[:start].rstrip(" \t\"'“‘(")
     return not before or before[-1] in ".!?\n"
@@ -177,7 +170,7 @@ def spin(
         options = candidates(low)[:top]
         if not options:
             continue
-        new = _case_like(rng.choice(options), word)
+        new = match_case(rng.choice(options), word)
         edits.append((m.start(), m.end(), new, word, "lexical"))
 
     edits.sort()

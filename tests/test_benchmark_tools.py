@@ -64,8 +64,8 @@ def test_spinner_keeps_inflection_and_case() -> None:
         cands = spinner.candidates(word)
         assert cands, word
         assert word not in cands
-    assert spinner._case_like("showcases", "Markets") == "Showcases"
-    assert spinner._case_like("showcases", "markets") == "showcases"
+    spun = spinner.spin("Markets rose. Markets fell.", random.Random(0), rate=1.0)
+    assert spun.changes and all(c.spun[0].isupper() == c.original[0].isupper() for c in spun.changes)
     # "raised" (VBD/VBN) gets past forms, not the base form of its synonyms.
     assert all(getAllLemmas(c) for c in spinner.candidates("raised")[:5])
 
