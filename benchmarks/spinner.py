@@ -119,8 +119,11 @@ def candidates(word: str) -> tuple[str, ...]:
 
 
 def _sentence_initial(text: str, start: int) -> bool:
-    before = text[:start].rstrip(" \t\"'“‘(")
-    return not before or before[-1] in ".!?\n"
+    """Is the word at ``start`` the first of a sentence (or of the text)?  Looks back a few
+    characters only, so spinning stays linear in the length of the text."""
+    window = text[max(0, start - 40) : start]
+    before = window.rstrip(" \t\"'“‘(")
+    return before[-1:] in (".", "!", "?", "\n") if before else start <= 40
 
 
 def spin(
