@@ -11,7 +11,9 @@ from spinlint.rule import Rule
 # "Kremlin- backed": a word, a hyphen, one space, a lower-case word.  Suspended hyphens
 # ("pre- and post-war", "low- to middle-income") are honest English: the next word is a
 # conjunction or preposition, or the phrase goes on with another hyphenated word.
-PATTERN = re.compile(r"(?<![\w-])([^\W\d_][\w’']*)-[ \t]+([a-z][a-z’']*)\b(-?)")
+PATTERN = re.compile(r"(?<![\w-])(\w[\w’'-]*?[^\W\d_][\w’']*|[^\W\d_][\w’']*)-[ \t]+([a-z][a-z’']*)\b(-?)")
+# The end of a suspended list: "kilo-, mega- and giga- are used" (an earlier "X-," or "X- and").
+SUSPENDED_BEFORE = re.compile(r"\w-[ \t]*(?:,|\b(?:and|or|nor|to)\b)[^.!?]{0,40}$")
 SUSPENDED = frozenset({"and", "or", "nor", "to", "through", "versus", "vs", "than", "as", "but", "not"})
 
 
@@ -54,6 +56,8 @@ class DetachedHyphen(Rule):
             tail = prose[m.end() : m.end() + 40]
             if re.match(r"\s*(?:,|and\b|or\b)", tail) and "-" in tail:
                 continue  # "first- , second- and third-year": a suspended list
+            if SUSPENDED_BEFORE.search(prose, max(0, m.start() - 60), m.start()):
+                continue  # "kilo-, mega- and giga- are used": the last member of such a list
             gap = Span(m.start(1) + len(left) + 1, m.start(2))
             if doc.text[gap.start : gap.end].strip():
                 continue  # markup was masked there ("non-`None` values"): not a detached hyphen
