@@ -253,8 +253,10 @@ def same_lemma(a: str, b: str) -> bool:
 
 @lru_cache(maxsize=50_000)
 def relation(original: str, found: str) -> str:
-    """How ``found`` relates to ``original`` in the Moby thesaurus ('' when it does not)."""
-    for lemma in lemmas(found):
+    """How ``found`` relates to ``original`` in the Moby thesaurus ('' when it does not).
+    Regular inflection only (``regular_lemmas``): asked for every near-idiom in a document,
+    it must not load lemminflect (~0.5 s); lemminflect runs only to inflect a suggestion."""
+    for lemma in regular_lemmas(found):
         if lemma == original:
             return ""
         if lemma in synonyms(original) or original in synonyms(lemma):
