@@ -46,6 +46,15 @@ def contiguous(doc: Document, a: Word, b: Word) -> bool:
     return not doc.prose[a.end : b.start].strip()
 
 
+def sentence_initial(doc: Document, w: Word) -> bool:
+    """Whether ``w`` opens a sentence or a quotation, where every word is capitalised.
+
+    Looks back within the sentence only, so a scan over all words stays linear."""
+    sent = doc.sentence_at(w.start)
+    before = doc.prose[sent.start : w.start].rstrip()
+    return not before or before[-1] in '.!?:"“'
+
+
 def runs(doc: Document) -> list[Run]:
     if "ent-runs" in doc.cache:
         return list(doc.cache["ent-runs"])

@@ -1,10 +1,14 @@
 from __future__ import annotations
 
+import bisect
 from collections.abc import Iterator
+from dataclasses import replace
 
 from spinlint.document import Document
 from spinlint.model import Applicability, Diagnostic, Severity, Span
 from spinlint.packs import match_case
+from spinlint.lexicon.ngrams import bigram
+from spinlint.lexicon.thesaurus import synonyms
 from spinlint.plugins.entity.names import (
     attested,
     capitalised,
@@ -12,18 +16,63 @@ from spinlint.plugins.entity.names import (
     known_names,
     missing_pair,
     name_index,
+    sentence_initial,
 )
 from spinlint.plugins.idiom.lexicon import FUNCTION_WORDS, regular_lemmas, same_lemma
 from spinlint.rule import Rule
 
+def plural(word: str) -> bool:
+    """A regular plural ("nations", "countries"), not a word ending in -ss ("press")."""
+    return word.endswith("s") and not word.endswith(("ss", "us", "is"))
 
-def _keys(word: str) -> tuple[str, ...]:
-    """The word and naive singulars, for the index look-up (no lemmatiser per word)."""
-    if word.endswith("ies"):
-        return (word, word[:-3] + "y")
-    if word.endswith("s"):
-        return (word, word[:-1])
-    return (word,)
+
+def closeness(name: str, found: str) -> float:
+    """How close the found words are to the name's words in the Moby thesaurus: the summed
+    Jaccard overlap of their synonym sets ("realm" shares far more with "kingdom" than with
+    "state").  Ranks the names one spun phrase may stand for."""
+    total = 0.0
+    for a, b in zip(name.lower().split(), found.lower().split(), strict=False):
+        best = 0.0
+        for la in regular_lemmas(a):
+            sa = set(synonyms(la)) | {la}
+            for lb in regular_lemmas(b):
+                sb = set(synonyms(lb)) | {lb}
+                best = max(best, len(sa & sb) / len(sa | sb))
+        total += best
+    return total
+
+
+def whole_name(doc: Document, start: int, n: int) -> bool:
+    """Whether words [start, start + n) are a capitalised name of their own, not part of a
+    longer one ("United States Space Shuttle", "Joined Countries Ltd", "International
+    Committee for Weights and Measures").  A capitalised function word before it is fine
+    ("The Joined Countries" opening a sentence)."""
+    ws = doc.words
+    first, last = ws[start], ws[start + n - 1]
+    if start > 0:
+        before = ws[start - 1]
+        if capitalised(before) and before.lower not in FUNCTION_WORDS and contiguous(doc, before, first):
+            return False
+    if start + n < len(ws):
+        after = ws[start + n]
+        if contiguous(doc, last, after) and (capitalised(after) or after.lower in NAME_GOES_ON):
+            return False
+    return True
+
+
+def linked_back(found: str, word: str) -> bool:
+    """Whether a lemma of ``found`` lists a lemma of ``word`` among its Moby synonyms."""
+    targets = regular_lemmas(word)
+    return any(t in synonyms(f) for f in regular_lemmas(found) for t in targets)
+
+
+# A fully spun name ("the Joined Countries") keeps no word of the name, so it must look like a
+# name in running prose: capitalised mid-sentence inside a sentence that is not itself set in
+# title case (headings capitalise every word).  At least this share of the sentence's other
+# words (four letters or more) must be lower case.
+LOWER_SHARE = 0.5
+# Words after which a capitalised name continues ("International Committee for Weights").
+NAME_GOES_ON = frozenset({"of", "for", "and", "de"})
 
 
 class SpunName(Rule):
@@ -64,17 +113,33 @@ class SpunName(Rule):
         index, stand_ins = name_index()
         ws = doc.words
         low = [w.lower for w in ws]
-        done: set[int] = set()
+        tried: set[tuple[int, tuple[str, ...]]] = set()
+        found: dict[int, list[Diagnostic]] = {}
         for k, word in enumerate(low):
-            for key in _keys(word):
+            for key in regular_lemmas(word):
                 for name, pos in index.get(key, ()):
                     start = k - pos
-                    if start in done or start < 0 or start + len(name) > len(ws):
+                    if (start, name) in tried or start < 0 or start + len(name) > len(ws):
                         continue
+                    tried.add((start, name))
                     diag = self._verify(doc, low, start, name, stand_ins)
                     if diag is not None:
-                        done.add(start)
-                        yield diag
+                        found.setdefault(start, []).append(diag)
+        for diags in found.values():
+            yield self._best(diags)
+
+    @staticmethod
+    def _best(diags: list[Diagnostic]) -> Diagnostic:
+        """One diagnostic per place: a spun word may stand for words of several names
+        ("Combined Realm": United Kingdom or United Nations).  The longest match wins; names
+        of equal length are all suggested, the one with the commonest words (wordfreq) first."""
+        if len(diags) == 1:
+            return diags[0]
+        longest = max(d.span.end for d in diags)
+        diags = [d for d in diags if d.span.end == longest]
+        diags.sort(key=lambda d: closeness(d.evidence[0][1], d.evidence[-1][1]), reverse=True)
+        best = diags[0]
+        return replace(best, suggestions=tuple(dict.fromkeys(s for d in diags for s in d.suggestions)))
 
     def _verify(
         self,
@@ -88,28 +153,42 @@ class SpunName(Rule):
         n = len(name)
         window = tuple(low[start : start + n])
         canon = tuple(w.lower() for w in name)
-        if not any(window[i] == canon[i] for i in range(n) if canon[i] not in FUNCTION_WORDS):
-            return None  # cheap first: a content word of the name must stay in place
+        content = [i for i in range(n) if canon[i] not in FUNCTION_WORDS]
+        kept = [i for i in content if window[i] == canon[i]]
+        if not kept and not all(capitalised(ws[start + i]) for i in content):
+            return None  # cheap first: a content word kept in place, or a capitalised name
         if window in {tuple(w.lower() for w in other) for other in known_names()}:
             return None  # another well-known name ("United Nations" beside "United States")
+        if any(window[i] != canon[i] for i in range(n) if canon[i] in FUNCTION_WORDS):
+            return None  # "of", "and", "the" inside a name are never swapped
         swapped = [i for i in range(n) if not same_lemma(window[i], canon[i])]
-        if not swapped or len(swapped) == n:
-            return None  # a name with no word left in place ("System Library") is no evidence
-        for i in range(n):
-            if i not in swapped:
-                continue
+        if not swapped:
+            return None
+        full = len(swapped) == len(content)
+        for i in swapped:
             if not (regular_lemmas(window[i]) & stand_ins[canon[i]]) or not window[i].isalpha():
                 return None
+            if plural(window[i]) != plural(canon[i]):
+                return None  # a spinner inflects the synonym like the word it replaces
+            if not linked_back(window[i], canon[i]):
+                return None  # one-way Moby links are loose ("national" -> "general")
         if any(not contiguous(doc, ws[j], ws[j + 1]) for j in range(start, start + n - 1)):
             return None
-        if not attested(canon):
-            return None
-        gap = missing_pair(window)
-        if not gap:
-            return None
+        if full:
+            gap = self._fully_spun(doc, start, n, window, canon, content)
+            if not gap:
+                return None
+        else:
+            if not attested(canon):
+                return None
+            gap = missing_pair(window)
+            if not gap:
+                return None
         is_capitalised = all(capitalised(ws[start + i]) for i in swapped)
-        if n == 2 and not is_capitalised:
+        if is_capitalised and not whole_name(doc, start, n):
             return None
+        if n == 2 and not full:
+            return None  # "North Africa", "National Assembly": honest names; ENT001 compares forms
         span = Span(ws[start].start, ws[start + n - 1].end)
         fixed = " ".join(
             match_case(name[i], ws[start + i].text)
@@ -122,9 +201,47 @@ class SpunName(Rule):
             span,
             f"'{shown}' looks like the name '{' '.join(name)}' translated word by word "
             f"({', '.join(repr(ws[start + i].text) + ' for ' + repr(name[i]) for i in swapped)}); "
-            f"'{gap}' is not a common pair, while the name's pairs all are",
-            confidence=0.85 if is_capitalised else 0.75,
+            + (
+                f"no word of the name is left, and '{gap}' is not a common pair"
+                if full
+                else f"'{gap}' is not a common pair, while the name's pairs all are"
+            ),
+            confidence=0.7 if full else 0.85 if is_capitalised else 0.75,
             suggestions=[fixed],
             applicability=Applicability.UNSAFE,
-            evidence=[("name", " ".join(name)), ("missing pair", gap)],
+            evidence=[("name", " ".join(name)), ("missing pair", gap), ("found", shown)],
         )
+
+    @staticmethod
+    def _fully_spun(
+        doc: Document, start: int, n: int, window: tuple[str, ...], canon: tuple[str, ...], content: list[int]
+    ) -> str:
+        """The guards for a name with every word swapped; the first missing pair, or ''.
+
+        The window must be a whole capitalised run of its own (not part of a longer name such
+        as "Joined Countries Ltd"), start mid-sentence in a sentence that is mostly lower case,
+        every swapped word must list the name's word among its own Moby synonyms (a mutual
+        link: "joined" <-> "united"; one-way links such as "parliament" -> "house" are loose),
+        and no adjacent pair of its content words may be in the web bigram table: a spun
+        name is an unheard-of phrase, while honest names made of synonyms ("Global Fund")
+        are common phrases.
+        """
+        ws = doc.words
+        if not all(capitalised(ws[start + i]) for i in content):
+            return ""
+        first, last = ws[start], ws[start + n - 1]
+        if sentence_initial(doc, first):
+            return ""
+        if not whole_name(doc, start, n):
+            return ""
+        sent = doc.sentence_at(first.start)
+        lo = bisect.bisect_left(ws, sent.start, key=lambda w: w.start)
+        hi = bisect.bisect_left(ws, sent.end, key=lambda w: w.start)
+        others = ws[lo:start] + ws[start + n : hi]
+        long_words = [w for w in others if len(w.text) >= 4 and w.text.isalpha()]
+        if not long_words or sum(w.text.islower() for w in long_words) < LOWER_SHARE * len(long_words):
+            return ""
+        pairs = [(window[a], window[b]) for a, b in zip(content, content[1:], strict=False) if b == a + 1]
+        if not pairs or any(bigram(a, b) for a, b in pairs):
+            return ""
+        return f"{pairs[0][0]} {pairs[0][1]}"

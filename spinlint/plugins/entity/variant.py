@@ -8,7 +8,7 @@ from typing import Any
 from spinlint.document import Document
 from spinlint.lexicon.frequency import zipf
 from spinlint.model import Applicability, Diagnostic, Severity, Span
-from spinlint.plugins.entity.names import Run, attested, known_names, missing_pair, runs
+from spinlint.plugins.entity.names import Run, attested, known_names, missing_pair, runs, sentence_initial
 from spinlint.plugins.idiom.lexicon import relation
 from spinlint.rule import Rule
 
@@ -87,7 +87,7 @@ class EntityVariant(Rule):
         forms: dict[tuple[str, ...], list[Run]] = defaultdict(list)
         for run in runs(doc):
             key = run.key(doc)
-            if run.j - run.i == 1 and (len(key[0]) < 5 or run.i == 0 or self._sentence_initial(doc, run)):
+            if run.j - run.i == 1 and (len(key[0]) < 5 or run.i == 0 or sentence_initial(doc, doc.words[run.i])):
                 continue  # short or sentence-initial single words are not names
             forms[key].append(run)
         # forms that differ in exactly one word share a bucket: the key with that word blanked
@@ -130,12 +130,6 @@ class EntityVariant(Rule):
                     applicability=Applicability.UNSAFE,
                     evidence=[("other form", f"{common} ({len(forms[c])}x in this document)"), *evidence],
                 )
-
-    @staticmethod
-    def _sentence_initial(doc: Document, run: Run) -> bool:
-        w = doc.words[run.i]
-        before = doc.prose[: w.start].rstrip()
-        return not before or before[-1] in '.!?:"“'
 
     @staticmethod
     def _compare(
