@@ -98,7 +98,9 @@ class Document:
 
     def sentence_at(self, offset: int) -> Span:
         sents = self.sentences
-        starts = [s.start for s in sents]
+        starts = self.cache.get("sentence-starts")
+        if starts is None:
+            starts = self.cache["sentence-starts"] = [s.start for s in sents]
         i = max(bisect.bisect_right(starts, offset) - 1, 0)
         return sents[i] if sents else Span(0, len(self.prose))
 
