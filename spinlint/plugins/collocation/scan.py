@@ -43,7 +43,8 @@ def _spacy_stop_words() -> frozenset[str]:
     namespace: dict[str, object] = {}
     with open(path, encoding="utf-8") as fh:
         exec(compile(fh.read(), path, "exec"), namespace)  # noqa: S102 - a data-only module
-    return frozenset(namespace["STOP_WORDS"])  # type: ignore[arg-type]
+    words: set[str] = namespace["STOP_WORDS"]  # type: ignore[assignment]
+    return frozenset(words)
 
 
 @dataclass(frozen=True)
