@@ -156,7 +156,7 @@ def common_english(pattern: str) -> str:
         n = bigram(*ws)
         return f"bigram count {n:,} >= 100,000 (wordsegment)" if n >= BIGRAM_COMMON else ""
     est = float(bigram(ws[0], ws[1]))
-    for a, b in zip(ws[1:], ws[2:]):
+    for a, b in zip(ws[1:], ws[2:], strict=False):
         if not est:
             return ""
         est *= bigram(a, b) / max(unigram(a), 1)

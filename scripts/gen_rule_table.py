@@ -45,7 +45,9 @@ def main() -> int:
     new = render(text)
     if "--check" in sys.argv:
         if new != text:
-            print("README.md rule table is out of date: run python scripts/gen_rule_table.py", file=sys.stderr)
+            print(
+                "README.md rule table is out of date: run python scripts/gen_rule_table.py", file=sys.stderr
+            )
             return 1
         return 0
     README.write_text(new, encoding="utf-8")

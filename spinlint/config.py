@@ -11,12 +11,11 @@ import hashlib
 import json
 import os
 import re
+import tomllib
 from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
-
-import tomllib
 
 CONFIG_NAMES = (".spinlint.toml", "spinlint.toml", "pyproject.toml")
 DEFAULT_INCLUDE = ("*.md", "*.markdown", "*.mdx", "*.rst", "*.txt", "*.html", "*.htm", "*.tex")

@@ -49,10 +49,32 @@ from spinlint.rule import CODE_RE, NAME_RE, Rule
 
 SCHEMA_VERSION = 1
 KINDS = ("existence", "substitution", "consistency")
-PACK_KEYS = {"schema_version", "name", "prefix", "description", "source", "license", "attribution", "rules", "version"}
+PACK_KEYS = {
+    "schema_version",
+    "name",
+    "prefix",
+    "description",
+    "source",
+    "license",
+    "attribution",
+    "rules",
+    "version",
+}
 RULE_KEYS = {
-    "code", "name", "kind", "message", "severity", "confidence", "lexicon", "columns", "entries",
-    "description", "example", "use_instead", "references", "applicability",
+    "code",
+    "name",
+    "kind",
+    "message",
+    "severity",
+    "confidence",
+    "lexicon",
+    "columns",
+    "entries",
+    "description",
+    "example",
+    "use_instead",
+    "references",
+    "applicability",
 }
 COLUMNS = {
     "existence": ("pattern",),
@@ -97,7 +119,8 @@ class Entry:
     where: str = ""  # "file:line" relative to the pack folder, for evidence
 
 
-def _contains(doc_words: set[tuple[str, ...]] | None, doc: Document, term: tuple[str, ...]) -> bool:
+def _contains(doc: Document, term: tuple[str, ...]) -> bool:
+    """Whether the document holds ``term`` as whole words (n-gram sets built once per document)."""
     key = "pack-word-ngrams"
     grams = doc.cache.get(key)
     if grams is None:
@@ -177,7 +200,9 @@ class PackRule(Rule):
         for i, first in enumerate(lowered):
             if i < covered:
                 continue
-            hits = [e for e in self.index.get(first, ()) if tuple(lowered[i : i + len(e.pattern)]) == e.pattern]
+            hits = [
+                e for e in self.index.get(first, ()) if tuple(lowered[i : i + len(e.pattern)]) == e.pattern
+            ]
             if not hits:
                 continue
             n = max(len(e.pattern) for e in hits)
@@ -188,9 +213,9 @@ class PackRule(Rule):
             covered = i + n
 
     def _context_ok(self, doc: Document, e: Entry) -> bool:
-        if e.requires and not any(_contains(None, doc, t) for t in e.requires):
+        if e.requires and not any(_contains(doc, t) for t in e.requires):
             return False
-        return not any(_contains(None, doc, t) for t in e.excludes)
+        return not any(_contains(doc, t) for t in e.excludes)
 
     def check(self, doc: Document) -> Iterable[Diagnostic]:
         if self.kind == "consistency":
@@ -200,21 +225,24 @@ class PackRule(Rule):
             if not self._context_ok(doc, e):
                 continue
             replacement = match_case(e.replacement, found) if e.replacement else ""
-            msg = self.message.format(match=found, replacement=e.replacement, note=e.note, pack=self.pack["name"])
+            msg = self.message.format(
+                match=found, replacement=e.replacement, note=e.note, pack=self.pack["name"]
+            )
             yield self.diagnostic(
                 span,
                 msg,
                 confidence=self.confidence,
                 suggestions=[replacement] if replacement else [],
                 applicability=self.applicability,
-                evidence=[("pack", f"{self.pack['name']}/{e.where}")] + ([("note", e.note)] if e.note else []),
+                evidence=[("pack", f"{self.pack['name']}/{e.where}")]
+                + ([("note", e.note)] if e.note else []),
             )
 
     def _consistency(self, doc: Document) -> Iterator[Diagnostic]:
         found: dict[str, list[tuple[Entry, Span, str]]] = defaultdict(list)
         for e, span, text in self._matches(doc):
             found[e.group].append((e, span, text))
-        for group, hits in found.items():
+        for _group, hits in found.items():
             forms = Counter(e.text for e, _, _ in hits)
             if len(forms) < 2:
                 continue
@@ -257,7 +285,7 @@ def _read_lexicon(path: Path, kind: str, columns: list[str], origin: str) -> lis
             continue
         if len(row) != len(columns):
             raise PackError(f"{path}:{lineno}: expected {len(columns)} columns, got {len(row)}")
-        entries.append(_entry(dict(zip(columns, row)), kind, f"{path}", lineno))
+        entries.append(_entry(dict(zip(columns, row, strict=True)), kind, f"{path}", lineno))
     return entries
 
 
@@ -351,7 +379,8 @@ def load_pack(folder: Path) -> list[PackRule]:
             bad = set(columns) - need - OPTIONAL_COLUMNS
             if bad or not need <= set(columns):
                 raise _err(
-                    origin, kl.get("columns", line),
+                    origin,
+                    kl.get("columns", line),
                     f"columns for {kind} must include {sorted(need)} (optional: {sorted(OPTIONAL_COLUMNS)}); "
                     f"got {columns}",
                 )
@@ -369,7 +398,14 @@ def load_pack(folder: Path) -> list[PackRule]:
                 unknown = {k for k in item if not k.startswith("__")} - set(COLUMNS[kind]) - OPTIONAL_COLUMNS
                 if unknown:
                     raise _err(origin, item_line, f"unknown entry key(s) {sorted(unknown)}")
-                entries.append(_entry({k: str(v) for k, v in item.items() if not k.startswith("__")}, kind, origin, item_line))
+                entries.append(
+                    _entry(
+                        {k: str(v) for k, v in item.items() if not k.startswith("__")},
+                        kind,
+                        origin,
+                        item_line,
+                    )
+                )
         else:
             raise _err(origin, line, "rule needs `lexicon:` or `entries:`")
         rules.append(PackRule(spec, entries, data, origin))
@@ -378,7 +414,9 @@ def load_pack(folder: Path) -> list[PackRule]:
 
 def builtin_pack_dirs() -> list[Path]:
     root = resources.files("spinlint_rules")
-    return sorted(Path(str(p)) for p in root.iterdir() if p.is_dir() and (Path(str(p)) / "pack.yaml").is_file())
+    return sorted(
+        Path(str(p)) for p in root.iterdir() if p.is_dir() and (Path(str(p)) / "pack.yaml").is_file()
+    )
 
 
 @dataclass
@@ -399,7 +437,9 @@ def load_packs(extra: Iterable[str] = (), taken_prefixes: Iterable[str] = ()) ->
             continue
         prefix = rules[0].code[:-3] if rules else ""
         if prefix in taken:
-            out.errors.append(f"{folder / 'pack.yaml'}:1: prefix {prefix} is already used by a plugin or pack")
+            out.errors.append(
+                f"{folder / 'pack.yaml'}:1: prefix {prefix} is already used by a plugin or pack"
+            )
             continue
         taken.add(prefix)
         for r in rules:

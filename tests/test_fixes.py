@@ -126,7 +126,11 @@ SEGMENTS = st.sampled_from(
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.one_of(SEGMENTS, st.text(st.characters(blacklist_characters="\x00"), max_size=6)), max_size=25))
+@given(
+    st.lists(
+        st.one_of(SEGMENTS, st.text(st.characters(blacklist_characters="\x00"), max_size=6)), max_size=25
+    )
+)
 def test_fix_then_lint_is_stable_and_ranges_inside(tmp_path: Path, parts: list[str]) -> None:
     """Arbitrary Unicode and Markdown (NUL aside: it marks a binary file): no exception, every
     range inside the file, and after applying all fixes a second lint finds nothing to fix."""

@@ -3,10 +3,10 @@ sub-package is listed for the wheel."""
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import pytest
-import tomllib
 
 from spinlint.rule import DOC_SECTIONS
 from spinlint.runner import Engine
@@ -44,6 +44,8 @@ def test_readme_rule_table_is_generated_from_the_rules() -> None:
     import sys
 
     proc = subprocess.run(
-        [sys.executable, str(ROOT / "scripts" / "gen_rule_table.py"), "--check"], capture_output=True, text=True
+        [sys.executable, str(ROOT / "scripts" / "gen_rule_table.py"), "--check"],
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 0, proc.stderr

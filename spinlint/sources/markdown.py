@@ -151,4 +151,6 @@ def read(text: str) -> Prose:
         block = "".join(chars[start:end])
         for m in MARKUP_CHARS.finditer(block):
             mask(chars, start + m.start(), start + m.end())
-    return Prose("".join(chars), sorted(comments, key=lambda c: c.span.start), [start for start, _ in prose_ranges])
+    return Prose(
+        "".join(chars), sorted(comments, key=lambda c: c.span.start), [start for start, _ in prose_ranges]
+    )

@@ -65,8 +65,7 @@ class DetachedHyphen(Rule):
             joined = f"{left}-{right}"
             diag = self.diagnostic(
                 span,
-                f"Detached hyphen in '{left}- {right}': spinners split compounds this way; "
-                f"write '{joined}'",
+                f"Detached hyphen in '{left}- {right}': spinners split compounds this way; write '{joined}'",
                 confidence=0.9,
                 suggestions=[joined],
                 applicability=Applicability.SAFE,
