@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from spinlint.plugins.entity.role_title import SpunRoleTitle
 from spinlint.plugins.entity.spun_name import SpunName
 from spinlint.plugins.entity.variant import EntityVariant
 from spinlint.rule import Plugin
@@ -9,6 +10,9 @@ from spinlint.rule import Plugin
 plugin = Plugin(
     prefix="ENT",
     name="entity inconsistency",
-    rules=[EntityVariant, SpunName],
-    description="Names written in two forms in one document, and well-known names spun word by word.",
+    rules=[EntityVariant, SpunName, SpunRoleTitle],
+    description=(
+        "Names written in two forms in one document, well-known names spun word by word, "
+        "and spun role titles before a person's name."
+    ),
 )

@@ -5,10 +5,10 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 from spinlint.document import Document
-from spinlint.model import Applicability, Diagnostic, Severity, Span
-from spinlint.packs import match_case
 from spinlint.lexicon.ngrams import bigram
 from spinlint.lexicon.thesaurus import synonyms
+from spinlint.model import Applicability, Diagnostic, Severity, Span
+from spinlint.packs import match_case
 from spinlint.plugins.entity.names import (
     attested,
     capitalised,
@@ -20,6 +20,7 @@ from spinlint.plugins.entity.names import (
 )
 from spinlint.plugins.idiom.lexicon import FUNCTION_WORDS, regular_lemmas, same_lemma
 from spinlint.rule import Rule
+
 
 def plural(word: str) -> bool:
     """A regular plural ("nations", "countries"), not a word ending in -ss ("press")."""
@@ -229,7 +230,7 @@ class SpunName(Rule):
         ws = doc.words
         if not all(capitalised(ws[start + i]) for i in content):
             return ""
-        first, last = ws[start], ws[start + n - 1]
+        first = ws[start]
         if sentence_initial(doc, first):
             return ""
         if not whole_name(doc, start, n):

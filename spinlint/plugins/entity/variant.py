@@ -59,9 +59,9 @@ class EntityVariant(Rule):
     A spinner rewrites each occurrence of a name independently, so the same entity comes out
     in several forms in one text; honest writers keep names fixed.  Evidence is required on
     both sides: for a synonym swap the rare form has a word pair absent from the web bigram
-    table, while the other form's pairs are all present or it is the document's first mention; for a spelling variant the rare form is
-    under 2.5 on the Zipf scale and at least 1.5 below the common one.  spaCy's NER must tag
-    the common form as an entity.
+    table, while the other form's pairs are all present or it is the document's first mention;
+    for a spelling variant the rare form is under 2.5 on the Zipf scale and at least 1.5
+    below the common one.  spaCy's NER must tag the common form as an entity.
 
     ## Example
     Associated Press reported the talks. Later, Related Press said they had failed.
@@ -87,7 +87,9 @@ class EntityVariant(Rule):
         forms: dict[tuple[str, ...], list[Run]] = defaultdict(list)
         for run in runs(doc):
             key = run.key(doc)
-            if run.j - run.i == 1 and (len(key[0]) < 5 or run.i == 0 or sentence_initial(doc, doc.words[run.i])):
+            if run.j - run.i == 1 and (
+                len(key[0]) < 5 or run.i == 0 or sentence_initial(doc, doc.words[run.i])
+            ):
                 continue  # short or sentence-initial single words are not names
             forms[key].append(run)
         # forms that differ in exactly one word share a bucket: the key with that word blanked
