@@ -12,7 +12,7 @@ import enum
 from dataclasses import dataclass, field
 
 
-class Applicability(str, enum.Enum):
+class Applicability(enum.StrEnum):
     """How safe a fix is to apply (the ruff convention)."""
 
     SAFE = "safe"  # meaning is kept for sure (e.g. re-joining a detached hyphen)
@@ -20,7 +20,7 @@ class Applicability(str, enum.Enum):
     DISPLAY_ONLY = "display-only"  # a hint; never applied
 
 
-class Severity(str, enum.Enum):
+class Severity(enum.StrEnum):
     ERROR = "error"
     WARNING = "warning"
     INFO = "info"

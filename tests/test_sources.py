@@ -412,10 +412,16 @@ def test_readers_on_markup_soup(source: str) -> None:
 @pytest.mark.parametrize(
     ("name", "text", "expected"),
     [
-        ("a.md", "# Title here\nStock fell today.\n\n- item one\n- item two\n",
-         ["Title here", "Stock fell today.", "item one", "item two"]),
-        ("a.html", "<h1>Title</h1><p>Text one here</p><ul><li>a</li><li>b</li></ul>",
-         ["Title", "Text one here", "a", "b"]),
+        (
+            "a.md",
+            "# Title here\nStock fell today.\n\n- item one\n- item two\n",
+            ["Title here", "Stock fell today.", "item one", "item two"],
+        ),
+        (
+            "a.html",
+            "<h1>Title</h1><p>Text one here</p><ul><li>a</li><li>b</li></ul>",
+            ["Title", "Text one here", "a", "b"],
+        ),
     ],
 )
 def test_block_boundaries_end_sentences(name: str, text: str, expected: list[str]) -> None:

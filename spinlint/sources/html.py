@@ -22,9 +22,42 @@ from spinlint.sources import Comment, Prose, SourceFile, masked_except
 # ``svg`` hold MathML / drawing markup whose text nodes are symbols and labels.
 # Elements that start a new block of text: their tags end any sentence in progress.
 BLOCKS = frozenset(
-    {"p", "div", "br", "li", "dt", "dd", "td", "th", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
-     "blockquote", "section", "article", "header", "footer", "nav", "aside", "figcaption",
-     "caption", "title", "table", "ul", "ol", "dl", "hr", "main", "figure", "details", "summary"}
+    {
+        "p",
+        "div",
+        "br",
+        "li",
+        "dt",
+        "dd",
+        "td",
+        "th",
+        "tr",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "blockquote",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "nav",
+        "aside",
+        "figcaption",
+        "caption",
+        "title",
+        "table",
+        "ul",
+        "ol",
+        "dl",
+        "hr",
+        "main",
+        "figure",
+        "details",
+        "summary",
+    }
 )
 SKIP = frozenset(
     {"script", "style", "pre", "code", "kbd", "samp", "var", "textarea", "template", "math", "svg", "object"}
