@@ -97,6 +97,12 @@ def missing_pair(ws: tuple[str, ...]) -> str:
 
 
 @lru_cache(maxsize=1)
+def known_name_keys() -> frozenset[tuple[str, ...]]:
+    """The known names, lower-cased, for set look-ups."""
+    return frozenset(tuple(w.lower() for w in name) for name in known_names())
+
+
+@lru_cache(maxsize=1)
 def known_names() -> tuple[tuple[str, ...], ...]:
     text = resources.files("spinlint.plugins.entity").joinpath("names.tsv").read_text(encoding="utf-8")
     lines = [ln.strip() for ln in text.splitlines() if ln.strip() and not ln.startswith("#")]

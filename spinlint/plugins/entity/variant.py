@@ -8,7 +8,7 @@ from typing import Any
 from spinlint.document import Document
 from spinlint.lexicon.frequency import zipf
 from spinlint.model import Applicability, Diagnostic, Severity, Span
-from spinlint.plugins.entity.names import Run, attested, known_names, missing_pair, runs, sentence_initial
+from spinlint.plugins.entity.names import Run, attested, known_name_keys, missing_pair, runs, sentence_initial
 from spinlint.plugins.idiom.lexicon import relation
 from spinlint.rule import Rule
 
@@ -99,7 +99,7 @@ class EntityVariant(Rule):
                 for i in range(len(key)):
                     buckets[key[:i] + ("",) + key[i + 1 :]].append(key)
         pairs: list[tuple[tuple[str, ...], tuple[str, ...], str, list[tuple[str, str]]]] = []
-        known = {tuple(w.lower() for w in name) for name in known_names()}
+        known = known_name_keys()
         for keys in buckets.values():
             if len(keys) < 2:
                 continue

@@ -225,6 +225,7 @@ def lemmas(word: str) -> frozenset[str]:
     return frozenset(out)
 
 
+@lru_cache(maxsize=100_000)
 def regular_lemmas(word: str) -> frozenset[str]:
     """The word and the stems regular English inflection would give (countries -> country,
     joined -> join, making -> make): a look-up that needs no lemminflect data."""
