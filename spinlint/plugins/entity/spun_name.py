@@ -117,8 +117,14 @@ class SpunName(Rule):
         tried: set[tuple[int, tuple[str, ...]]] = set()
         found: dict[int, list[Diagnostic]] = {}
         for k, word in enumerate(low):
-            for key in regular_lemmas(word):
+            upper = ws[k].text[:1].isupper()
+            forms = regular_lemmas(word)
+            for key in forms:
                 for name, pos in index.get(key, ()):
+                    if not upper and name[pos].lower() not in forms:
+                        # a lower-case stand-in: a window spun in lower case keeps a word of
+                        # the name (see _verify), and is tried from that kept word instead
+                        continue
                     start = k - pos
                     if (start, name) in tried or start < 0 or start + len(name) > len(ws):
                         continue
