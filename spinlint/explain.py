@@ -36,8 +36,9 @@ def list_rules(argv: Sequence[str]) -> int:
     else:
         for i in infos:
             fix = "fix" if i["fixable"] else "   "
+            on = "on " if i["enabled_by_default"] else "off"
             sys.stdout.write(
-                f"{i['code']}  {i['name']:<32} {i['severity']:<8} {fix}  {i['plugin']:<28} {i['summary']}\n"
+                f"{i['code']}  {i['name']:<28} {i['severity']:<8} {fix} {on}  {i['plugin']:<22} {i['summary']}\n"
             )
     for err in engine.errors:
         print(f"spinlint: error: {err}", file=sys.stderr)
