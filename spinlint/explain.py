@@ -37,9 +37,8 @@ def list_rules(argv: Sequence[str]) -> int:
         for i in infos:
             fix = "fix" if i["fixable"] else "   "
             on = "on " if i["enabled_by_default"] else "off"
-            sys.stdout.write(
-                f"{i['code']}  {i['name']:<28} {i['severity']:<8} {fix} {on}  {i['plugin']:<22} {i['summary']}\n"
-            )
+            head = f"{i['code']}  {i['name']:<28} {i['severity']:<8} {fix} {on}"
+            sys.stdout.write(f"{head}  {i['plugin']:<22} {i['summary']}\n")
     for err in engine.errors:
         print(f"spinlint: error: {err}", file=sys.stderr)
     return 2 if engine.errors else 0
