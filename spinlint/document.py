@@ -25,15 +25,16 @@ WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])|\n[ \t\r]*\n")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Word:
     start: int
     end: int
     text: str
+    lower: str = field(default="", compare=False)  # computed once: rules ask for it constantly
 
-    @property
-    def lower(self) -> str:
-        return self.text.lower()
+    def __post_init__(self) -> None:
+        if not self.lower:
+            object.__setattr__(self, "lower", self.text.lower())
 
     @property
     def span(self) -> Span:
@@ -65,8 +66,16 @@ class Document:
     @property
     def words(self) -> list[Word]:
         if self._words is None:
-            self._words = [Word(m.start(), m.end(), m.group()) for m in WORD.finditer(self.prose)]
+            found = WORD.finditer(self.prose)
+            self._words = [Word(m.start(), m.end(), t, t.lower()) for m in found for t in (m.group(),)]
         return self._words
+
+    @property
+    def folded_words(self) -> list[str]:
+        """Lower-case words with typographic apostrophes folded to ASCII (for lexicon look-ups)."""
+        if "folded" not in self.cache:
+            self.cache["folded"] = [w.lower.replace("’", "'") for w in self.words]
+        return self.cache["folded"]  # type: ignore[no-any-return]
 
     @property
     def lower_prose(self) -> str:

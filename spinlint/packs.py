@@ -124,7 +124,7 @@ def _contains(doc: Document, term: tuple[str, ...]) -> bool:
     key = "pack-word-ngrams"
     grams = doc.cache.get(key)
     if grams is None:
-        lw = [w.lower.replace("’", "'") for w in doc.words]
+        lw = doc.folded_words
         grams = {}
         for n in range(1, 5):
             grams[n] = {tuple(lw[i : i + n]) for i in range(len(lw) - n + 1)}
@@ -133,7 +133,7 @@ def _contains(doc: Document, term: tuple[str, ...]) -> bool:
     if n in grams:
         return term in grams[n]
     # Longer terms: whole words only (padding keeps "the art" from matching "the artist").
-    joined = " ".join(w.lower.replace("’", "'") for w in doc.words)
+    joined = " ".join(doc.folded_words)
     return f" {' '.join(term)} " in f" {joined} "
 
 
@@ -195,7 +195,7 @@ class PackRule(Rule):
         """Leftmost-longest matches: where entries overlap ("artificial brain organization"
         and "brain organization"), only the longest one starting first is reported."""
         ws = doc.words
-        lowered = [w.lower.replace("’", "'") for w in ws]
+        lowered = doc.folded_words
         covered = 0  # index of the first word not inside an earlier match
         for i, first in enumerate(lowered):
             if i < covered:
