@@ -24,6 +24,10 @@ AGO = r"ago|back|prior|previously|before|earlier|since|in\s+the\s+past"
 AGO_SWAPS = frozenset({"back", "prior", "previously"})
 SPUN_AGO = re.compile(rf"\b({NUMBER})\s+({DURATION})(?:\s+({AGO}))?\b", re.IGNORECASE)
 AGE = re.compile(rf"\b({NUMBER})-(year|month|week|day)(s?)-([a-z]+)\b", re.IGNORECASE)
+# Cheap tests without which neither pattern can match, so most documents skip the NUMBER
+# alternation (slow to try at every word boundary).
+HAS_DURATION = re.compile(rf"\b(?:{DURATION})\b", re.IGNORECASE)
+AGE_HINTS = ("-year", "-month", "-week", "-day")
 
 
 @lru_cache(maxsize=1)
@@ -67,7 +71,9 @@ class NumberUnitPhrase(Rule):
 
     def check(self, doc: Document) -> Iterator[Diagnostic]:
         prose = doc.prose
-        for m in SPUN_AGO.finditer(prose):
+        lower = doc.lower_prose
+        durations = SPUN_AGO.finditer(prose) if HAS_DURATION.search(prose) else ()
+        for m in durations:
             number, duration, ago = m.group(1), m.group(2), m.group(3)
             before = prose[max(0, m.start() - 12) : m.start()].lower()
             if number.lower() in {"hundreds", "thousands", "dozens", "several"} and not ago:
@@ -86,7 +92,8 @@ class NumberUnitPhrase(Rule):
                 applicability=Applicability.UNSAFE,
                 evidence=[("pattern", "NUMBER + duration paraphrase" + (" + ago-word" if ago else ""))],
             )
-        for m in AGE.finditer(prose):
+        ages = AGE.finditer(prose) if any(h in lower for h in AGE_HINTS) else ()
+        for m in ages:
             number, unit, plural, word = m.groups()
             if word.lower() not in old_synonyms() or bigram(unit, word):
                 continue  # a common pair ("year long") is an honest compound
