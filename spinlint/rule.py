@@ -57,13 +57,13 @@ class Rule:
         return Diagnostic(
             code=self.code,
             rule=self.name,
-            message=message,
+            message=_fold(message),
             span=span,
             severity=self.severity,
             confidence=round(min(max(confidence, 0.0), 1.0), 3),
             fix=fix,
             suggestions=tuple(dict.fromkeys(suggestions)),
-            evidence=tuple(evidence),
+            evidence=tuple((k, _fold(v)) for k, v in evidence),
         )
 
     @classmethod
@@ -73,6 +73,11 @@ class Rule:
     @classmethod
     def summary(cls) -> str:
         return first_sentence(cls.docs().get("What it does", ""))
+
+
+def _fold(text: str) -> str:
+    """One line: a span quoted across a line break must not break the message."""
+    return " ".join(text.split())
 
 
 def parse_doc_sections(doc: str) -> dict[str, str]:
