@@ -49,3 +49,17 @@ def test_readme_rule_table_is_generated_from_the_rules() -> None:
         text=True,
     )
     assert proc.returncode == 0, proc.stderr
+
+
+def test_messages_and_evidence_are_one_line() -> None:
+    from spinlint.model import Span
+    from spinlint.rule import Rule
+
+    class Quoting(Rule):
+        code, name = "ZZ001", "quoting"
+
+    d = Quoting().diagnostic(
+        Span(0, 5), "'Joined\nCountries' is odd", confidence=0.5, evidence=[("found", "a\n b")]
+    )
+    assert d.message == "'Joined Countries' is odd"
+    assert d.evidence == (("found", "a b"),)
