@@ -32,6 +32,7 @@ first-word index, so thousands of entries cost one dictionary look-up per word.
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import re
 from collections import Counter, defaultdict
@@ -275,8 +276,6 @@ def _cached_lexicon(path: Path, kind: str, columns: list[str], origin: str) -> l
 
     if not path.is_file():
         return _read_lexicon(path, kind, columns, origin)  # the error message, uncached
-    import hashlib
-
     rows = load_or_build(
         "pack-" + hashlib.sha1(f"{path.resolve()}|{kind}|{columns}".encode()).hexdigest()[:12],
         f"{SCHEMA_VERSION}",
@@ -442,12 +441,25 @@ def builtin_pack_dirs() -> list[Path]:
 class PackSet:
     rules: list[PackRule] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    fingerprint: str = ""  # of the loaded packs' file contents: part of the result-cache key
+
+
+def _content_digest(folders: Iterable[Path]) -> str:
+    """A digest of every file in the pack folders, so an edited lexicon (same row count, same
+    mtime or not) never serves stale cached results."""
+    h = hashlib.sha256()
+    for folder in folders:
+        for path in sorted(p for p in folder.iterdir() if p.is_file()):
+            h.update(f"{path.name}\0".encode())
+            h.update(path.read_bytes())
+    return h.hexdigest()[:16]
 
 
 def load_packs(extra: Iterable[str] = (), taken_prefixes: Iterable[str] = ()) -> PackSet:
     out = PackSet()
     taken = set(taken_prefixes)
     codes: set[str] = set()
+    loaded: list[Path] = []
     for folder in [*builtin_pack_dirs(), *(Path(p) for p in extra)]:
         try:
             rules = load_pack(folder)
@@ -461,10 +473,12 @@ def load_packs(extra: Iterable[str] = (), taken_prefixes: Iterable[str] = ()) ->
             )
             continue
         taken.add(prefix)
+        loaded.append(folder)
         for r in rules:
             if r.code in codes:
                 out.errors.append(f"{r.origin}:1: duplicate code {r.code}")
                 continue
             codes.add(r.code)
             out.rules.append(r)
+    out.fingerprint = _content_digest(loaded)
     return out

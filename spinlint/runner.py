@@ -74,9 +74,7 @@ class Engine:
         self.owners = dict(registry.owners)
         for r in packs.rules:
             self.owners[r.code] = f"pack:{r.pack['name']}"
-        self.pack_fingerprint = hashlib.sha256(
-            "".join(f"{r.code}:{len(r.entries)}:{r.origin}" for r in packs.rules).encode()
-        ).hexdigest()[:16]
+        self.pack_fingerprint = packs.fingerprint
         self._warned_nlp = False
 
     def enabled(self, config: Config, options: Options) -> list[Rule]:

@@ -211,3 +211,18 @@ def test_builtin_packs_ship_with_the_package() -> None:
     for folder in builtin_pack_dirs():
         rules = load_pack(folder)
         assert rules and all(r.entries for r in rules)
+
+
+def test_editing_a_pack_lexicon_invalidates_the_result_cache(tmp_path: Path) -> None:
+    """Same row count, new content: the cache must not serve the old result."""
+    _write_pack(tmp_path / "house")
+    (tmp_path / "spinlint.toml").write_text('packs = ["house"]\n')
+    doc = tmp_path / "doc.md"
+    doc.write_text("We utilise synergy here.\n")
+    cache = tmp_path / "cache"
+    first = run_cli("--format", "json", "--select", "HSE", "--cache-dir", str(cache), str(doc), cwd=tmp_path)
+    assert [d["suggestions"] for d in json.loads(first.stdout)] == [["use"], ["cooperation"]]
+    lexicon = tmp_path / "house" / "phrases.tsv"
+    lexicon.write_text(lexicon.read_text().replace("utilise\tuse", "utilise\tapply"))
+    second = run_cli("--format", "json", "--select", "HSE", "--cache-dir", str(cache), str(doc), cwd=tmp_path)
+    assert [d["suggestions"] for d in json.loads(second.stdout)] == [["apply"], ["cooperation"]]
