@@ -6,6 +6,7 @@ from typing import Any
 
 from spinlint.document import Document, Word
 from spinlint.model import Diagnostic, Severity, Span
+from spinlint.packs import match_case
 from spinlint.plugins.collocation.scan import (
     RARE_GAP,
     PairCandidate,
@@ -82,12 +83,7 @@ def restore(pair: PairCandidate, v: Variant) -> str:
     """The restored pair in the case of the text ("Stock showcases" -> "Stock markets")."""
     out = []
     for word, new, swapped in ((pair.first, v.first, v.swapped[0]), (pair.second, v.second, v.swapped[1])):
-        if not swapped:
-            out.append(word.text)
-        elif word.text[:1].isupper():
-            out.append(new[:1].upper() + new[1:])
-        else:
-            out.append(new)
+        out.append(match_case(new, word.text) if swapped else word.text)
     return " ".join(out)
 
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from spinlint.document import Document, Word
 from spinlint.lexicon import ngrams, originals
 from spinlint.model import Diagnostic, Severity
+from spinlint.packs import match_case
 from spinlint.plugins.collocation.implausible_collocation import ImplausibleCollocation, _proper, token_at
 from spinlint.plugins.collocation.scan import adjacent, stop_words
 from spinlint.rule import Rule
@@ -136,7 +137,7 @@ class RareSubstitute(Rule):
             if not fitting:
                 continue
             best = fitting[0]
-            suggestions = [_case_like(f.original, word.text) for f in fitting[:MAX_SUGGESTIONS]]
+            suggestions = [match_case(f.original, word.text) for f in fitting[:MAX_SUGGESTIONS]]
             pair, count, assoc = max(best.sides, key=lambda s: s[2])
             confidence = min(0.55 + 0.1 * len(best.sides) + 0.05 * min(best.gap - MIN_GAP, 2.0), 0.85)
             yield self.diagnostic(
@@ -155,7 +156,3 @@ class RareSubstitute(Rule):
                     ("source", "Moby thesaurus; wordfreq; wordsegment bigrams (Google Web 1T)"),
                 ),
             )
-
-
-def _case_like(word: str, model: str) -> str:
-    return word[:1].upper() + word[1:] if model[:1].isupper() else word
