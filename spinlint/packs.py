@@ -451,7 +451,11 @@ def _content_digest(folders: Iterable[Path]) -> str:
     for folder in folders:
         for path in sorted(p for p in folder.iterdir() if p.is_file()):
             h.update(f"{path.name}\0".encode())
-            h.update(path.read_bytes())
+            try:
+                with open(path, "rb") as fh:
+                    h.update(fh.read())
+            except OSError as exc:  # a stray unreadable file: key on the error, never crash
+                h.update(str(exc).encode())
     return h.hexdigest()[:16]
 
 
