@@ -2,7 +2,19 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
+
+
+def frequency_sources() -> list[str]:
+    """wordfreq's English data files, located without importing wordfreq (the import alone
+    costs over half a second): cache keys of indexes built from these frequencies."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("wordfreq")
+    assert spec is not None and spec.submodule_search_locations
+    data = os.path.join(spec.submodule_search_locations[0], "data")
+    return [os.path.join(data, f) for f in sorted(os.listdir(data)) if f.startswith("large_en")]
 
 
 @lru_cache(maxsize=200_000)

@@ -23,11 +23,11 @@ files and ``VERSION``.
 
 from __future__ import annotations
 
-import os
 from functools import cache, lru_cache
 
 from spinlint.lexicon import ngrams, thesaurus
 from spinlint.lexicon.cache import load_or_build
+from spinlint.lexicon.frequency import frequency_sources
 
 VERSION = "1"
 MIN_ORIGINAL_ZIPF = 3.3
@@ -42,14 +42,8 @@ Table = dict[str, str]
 
 
 def _sources() -> tuple[str, ...]:
-    import importlib.util
-
-    spec = importlib.util.find_spec("wordfreq")  # located, not imported: the import is slow
-    assert spec is not None and spec.submodule_search_locations
-    data = os.path.join(spec.submodule_search_locations[0], "data")
-    freq = [os.path.join(data, f) for f in sorted(os.listdir(data)) if f.startswith("large_en")]
     # this module itself too: editing the build code rebuilds the map
-    return (thesaurus._path(), *ngrams._files(), *freq, __file__)
+    return (thesaurus._path(), *ngrams._files(), *frequency_sources(), __file__)
 
 
 def _build() -> tuple[Table, dict[str, float]]:
@@ -160,6 +154,12 @@ def original_tags(word: str) -> dict[str, str]:
 def has_originals(word: str) -> bool:
     """A cheap membership test for scanning every word of a document."""
     return word in _index()[0]
+
+
+def spun_forms() -> Table:
+    """The raw ``word -> originals`` map, for membership tests in hot loops (``in`` on it is
+    ``has_originals`` without a call per word)."""
+    return _index()[0]
 
 
 def zipf(word: str) -> float:

@@ -105,7 +105,10 @@ def _likely_originals(word: str) -> tuple[tuple[str, str, float], ...]:
     )
 
 
-def _variants(la: str, lb: str) -> list[Variant]:
+@lru_cache(maxsize=65536)
+def _variants(la: str, lb: str) -> tuple[Variant, ...]:
+    """Attested restorations of the pair ``la lb``, strongest first (a pure function of the
+    two words, so repeated pairs are looked up once)."""
     found: list[Variant] = []
     counts = ngrams.bigram_table()
     za, zb = originals.zipf(la), originals.zipf(lb)
@@ -130,7 +133,7 @@ def _variants(la: str, lb: str) -> list[Variant]:
                 t2, g2 = second[o2]
                 found.append(_variant(o1, o2, (True, True), (t1, t2), counts[o1 + " " + o2], min(g1, g2)))
     found.sort(key=lambda v: -v.strength)
-    return found
+    return tuple(found)
 
 
 def _variant(
@@ -146,19 +149,19 @@ def pair_candidates(doc: Document) -> list[PairCandidate]:
     if cached is not None:
         return cached  # type: ignore[no-any-return]
     stop = stop_words()
+    forms = originals.spun_forms()
+    counts = ngrams.bigram_table()
     out: list[PairCandidate] = []
     words = doc.words
     for a, b in zip(words, words[1:], strict=False):
         la, lb = a.lower, b.lower
-        if la in stop or lb in stop or not la.isalpha() or not lb.isalpha():
+        if la in stop or lb in stop or not (la in forms or lb in forms):
             continue
-        if not (originals.has_originals(la) or originals.has_originals(lb)):
-            continue
-        if not adjacent(doc, a, b) or ngrams.bigram(la, lb):
+        if not la.isalpha() or not lb.isalpha() or not adjacent(doc, a, b) or (la + " " + lb) in counts:
             continue
         variants = _variants(la, lb)
         if variants:
-            out.append(PairCandidate(a, b, tuple(variants)))
+            out.append(PairCandidate(a, b, variants))
     doc.cache["spin:pairs"] = out
     return out
 
