@@ -7,8 +7,8 @@ from functools import lru_cache
 from importlib import resources
 
 from spinlint.document import Document
-from spinlint.lexicon.frequency import zipf
-from spinlint.lexicon.thesaurus import synonyms
+from spinlint.lexicon.cache import load_or_build
+from spinlint.lexicon.frequency import frequency_sources
 from spinlint.model import Applicability, Diagnostic, Severity, Span
 from spinlint.packs import match_case
 from spinlint.plugins.entity.names import capitalised, contiguous
@@ -18,6 +18,7 @@ from spinlint.rule import Rule
 # "talker") and at least 0.5 Zipf (about three times) rarer than the role it stands for.
 MAX_TITLE_ZIPF = 3.0
 MIN_ZIPF_GAP = 0.5
+TABLE_VERSION = "1"
 
 
 @lru_cache(maxsize=1)
@@ -27,19 +28,45 @@ def roles() -> tuple[str, ...]:
     return tuple(lines[1:])
 
 
-@lru_cache(maxsize=1)
-def stand_ins() -> dict[str, tuple[str, ...]]:
-    """A single-word Moby synonym of a role word -> the roles it may stand for.
+def _roles_path() -> str:
+    return str(resources.files("spinlint.plugins.entity").joinpath("roles.tsv"))
 
-    Only mutual links count (the role lists the word and the word lists the role:
-    "middleman" <-> "spokesman"); role words themselves are never stand-ins."""
+
+def _build_table() -> tuple[dict[str, tuple[str, ...]], dict[str, float]]:
+    """The stand-in map and the Zipf frequency of every word in it (module level: built in a
+    child process, so the thesaurus and wordfreq never load in the linting process)."""
+    from spinlint.lexicon.frequency import zipf
+    from spinlint.lexicon.thesaurus import synonyms
+
     role_set = set(roles())
     out: dict[str, list[str]] = {}
     for role in roles():
         for syn in synonyms(role):
             if syn.isalpha() and syn not in role_set and role in synonyms(syn):
                 out.setdefault(syn, []).append(role)
-    return {w: tuple(rs) for w, rs in out.items()}
+    words = set(out) | role_set
+    return {w: tuple(rs) for w, rs in out.items()}, {w: zipf(w) for w in sorted(words)}
+
+
+@lru_cache(maxsize=1)
+def _table() -> tuple[dict[str, tuple[str, ...]], dict[str, float]]:
+    from spinlint.lexicon import thesaurus
+
+    sources = (_roles_path(), thesaurus._path(), *frequency_sources(), __file__)
+    return load_or_build("entity-roles", TABLE_VERSION, sources, _build_table, isolate=True)
+
+
+def stand_ins() -> dict[str, tuple[str, ...]]:
+    """A single-word Moby synonym of a role word -> the roles it may stand for.
+
+    Only mutual links count (the role lists the word and the word lists the role:
+    "middleman" <-> "spokesman"); role words themselves are never stand-ins."""
+    return _table()[0]
+
+
+def zipf(word: str) -> float:
+    """Zipf frequency of a stand-in or role word (from the cached table)."""
+    return _table()[1].get(word, 0.0)
 
 
 class SpunRoleTitle(Rule):
