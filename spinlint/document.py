@@ -141,6 +141,12 @@ class Document:
             self.prefetch([sentence])
         return self._parses[sentence]
 
+    def parse_text(self, text: str) -> Doc | None:
+        """A one-off parse of ``text`` (a variant of a sentence a rule wants to compare with
+        the original); not cached, and ``None`` without a pipeline."""
+        nlp = self.nlp
+        return nlp(text) if nlp is not None else None
+
     def tokens_in(self, span: Span) -> Iterator[Any]:
         """spaCy tokens of the sentence holding ``span`` that overlap it."""
         sent = self.sentence_at(span.start)

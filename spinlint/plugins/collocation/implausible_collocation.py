@@ -79,6 +79,22 @@ def token_at(doc: Document, word: Word) -> Any:
     return None
 
 
+def same_construction(doc: Document, pair: PairCandidate, v: Variant) -> bool:
+    """Whether the sentence with ``v`` restored still parses the pair as a collocation of the
+    kinds we restore (``related``)."""
+    sent = doc.sentence_at(pair.first.start)
+    before = doc.prose[sent.start : pair.first.start]
+    between = doc.prose[pair.first.end : pair.second.start]
+    after = doc.prose[pair.second.end : sent.end]
+    first, second = restore(pair, v).split(" ")
+    parsed = doc.parse_text(before + first + between + second + after)
+    if parsed is None:
+        return False
+    at = {tok.idx: tok for tok in parsed}
+    a, b = at.get(len(before)), at.get(len(before) + len(first) + len(between))
+    return a is not None and b is not None and related(a, b)
+
+
 def restore(pair: PairCandidate, v: Variant) -> str:
     """The restored pair in the case of the text ("Stock showcases" -> "Stock markets")."""
     out = []
@@ -181,6 +197,10 @@ class ImplausibleCollocation(Rule):
             if p >= THRESHOLD
             and all(not s or tag in t.split("|") for s, t, tag in zip(v.swapped, v.tags, tags, strict=True))
         ]
+        # the counts do not know part of speech: "wind blows" is counted as subject + verb, so
+        # it does not attest "wind gusts" (a compound).  Put the restoration back into the
+        # sentence and keep it only if it is parsed as the same construction.
+        fitting = [(p, v) for p, v in fitting if same_construction(doc, pair, v)]
         if not fitting:
             return None
         prob, best = fitting[0]
