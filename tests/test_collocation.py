@@ -22,7 +22,9 @@ def _pair(text: str, first: str, second: str, restored: tuple[str, str], swapped
 
 
 def test_a_restored_compound_that_stays_a_compound_is_kept() -> None:
-    assert _pair("Stock showcases fell sharply on Monday.", "Stock", "showcases", ("stock", "markets"), (False, True))
+    assert _pair(
+        "Stock showcases fell sharply on Monday.", "Stock", "showcases", ("stock", "markets"), (False, True)
+    )
 
 
 def test_a_restoration_that_reads_as_another_construction_is_dropped() -> None:
