@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from spinlint.plugins.lexical.homograph import FunctionWordHomograph
 from spinlint.plugins.lexical.rare_substitute import RareSubstitute
 from spinlint.rule import Plugin
 
 plugin = Plugin(
     prefix="LEX",
     name="lexical substitution",
-    rules=[RareSubstitute],
-    description="Rare or archaic words standing where a common synonym fits the context.",
+    rules=[RareSubstitute, FunctionWordHomograph],
+    description="Rare or archaic words, and nouns standing for function words, where a common word fits.",
 )

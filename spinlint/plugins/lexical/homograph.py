@@ -1,0 +1,171 @@
+"""LEX002: a function word replaced by a noun or verb that shares its spelling ("area unit" for "are")."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+from spinlint.document import Document, Word
+from spinlint.lexicon import ngrams
+from spinlint.model import Diagnostic, Severity, Span
+from spinlint.packs import match_case
+from spinlint.plugins.collocation.scan import adjacent
+from spinlint.rule import Rule
+
+# How much better the reference counts must support the function word than the expansion in
+# this context, in log10 units summed over both neighbours (1.0: ten times better).  An
+# unlisted pair is taken at a third of the listing cut-off (its count is somewhere below it).
+MIN_EVIDENCE = 1.0
+UNLISTED = ngrams.MIN_BIGRAM / 3
+# Only expansions that are not ordinary English are used: "fire" for "can", "surgery" for
+# "or", "arsenic" for "as" or "United States" for "us" are written by honest writers all the
+# time, in contexts the counts cannot tell apart.  Ordinary = a single word of Zipf >= 3.0
+# (wordsegment unigram counts) or a phrase whose first two words occur at least 10x the
+# bigram cut-off.
+COMMON_ZIPF = 3.0
+COMMON_PHRASE = 10 * ngrams.MIN_BIGRAM
+# The neighbour that decides must be a strong pair with the function word ("pages are",
+# "that an"), listed at 10x the cut-off, and not listed at all with the expansion.
+DECISIVE = COMMON_PHRASE
+
+
+@dataclass(frozen=True)
+class Homograph:
+    expansion: tuple[str, ...]  # lower-case words
+    function_word: str
+    relation: str  # "synonym" or "hypernym" in WordNet
+    pos: str  # "noun" or "verb": the sense's part of speech
+    gloss: str
+
+    @property
+    def common(self) -> bool:
+        if len(self.expansion) > 1:
+            return ngrams.bigram(*self.expansion[:2]) >= COMMON_PHRASE
+        per_billion = ngrams.unigram(self.expansion[0]) / ngrams.TOTAL * 1e9
+        return per_billion > 0 and math.log10(per_billion) >= COMMON_ZIPF
+
+
+@lru_cache(maxsize=1)
+def homographs() -> dict[str, tuple[Homograph, ...]]:
+    """First word of an expansion -> the expansions starting with it (longest first)."""
+    text = resources.files("spinlint.plugins.lexical").joinpath("homographs.tsv").read_text(encoding="utf-8")
+    rows = [ln.split("\t") for ln in text.splitlines()[2:] if ln.strip()]
+    by_first: dict[str, list[Homograph]] = {}
+    for expansion, word, relation, sense, gloss in rows:
+        pos = "verb" if sense.startswith("v.") else "noun"
+        h = Homograph(tuple(expansion.lower().split(" ")), word, relation, pos, gloss)
+        if not h.common:
+            by_first.setdefault(h.expansion[0], []).append(h)
+    return {k: tuple(sorted(v, key=lambda h: -len(h.expansion))) for k, v in by_first.items()}
+
+
+def _count(first: str, second: str) -> float:
+    return float(ngrams.bigram(first, second)) or UNLISTED
+
+
+class FunctionWordHomograph(Rule):
+    """Function word replaced by a noun or verb that shares its spelling ("area unit" for "are").
+
+    ## What it does
+    Flags a word or phrase that WordNet lists for a noun or verb sense of a function word
+    ("Associate in Nursing" for *an*, the degree AN; "area unit" for *are*, the unit of area;
+    "World Health Organization" for *who*; "moldiness" for *must*; "victimization" for
+    *using*) when it stands where the function word fits: the reference counts support the
+    function word next to the neighbouring words at least ten times better than the phrase
+    (log10 evidence summed over both neighbours >= 1), and at least one neighbour is listed
+    with the function word but not with the phrase.
+
+    ## Why it matters
+    Spinners built on WordNet look words up without their part of speech, so "pages that are
+    linked" comes out as "pages that area unit coupled".  No careful writer produces these;
+    they are among the most reliable marks of automatic rewriting, and a search for the
+    original text misses them.
+
+    ## Example
+    Pages that area unit coupled from other pages are found automatically.
+
+    ## Use instead
+    Pages that are coupled from other pages are found automatically.
+
+    ## Fix safety
+    Unsafe: the function word is almost certainly the original, but the sentence usually has
+    other spun words around it that need a reader.
+
+    ## References
+    WordNet 3.0 (Princeton University, 2006; Miller 1995), via Debian's wordnet-base:
+    function words from spaCy's English stop list whose content senses are rare in SemCor;
+    table built by scripts/build_homographs.py.  Counts: Google Web Trillion Word Corpus
+    (Brants & Franz 2006) via wordsegment.  The spam signatures "area unit" and "Associate in
+    Nursing" are also listed by the Problematic Paper Screener (Cabanac, Labbé & Magazinov).
+    """
+
+    code = "LEX002"
+    name = "function-word-homograph"
+    severity = Severity.WARNING
+
+    def check(self, doc: Document) -> Iterator[Diagnostic]:
+        table = homographs()
+        words, low = doc.words, doc.folded_words
+        i = 0
+        while i < len(words):
+            step = 1
+            for h in table.get(low[i], ()):
+                n = len(h.expansion)
+                if tuple(low[i : i + n]) != h.expansion or not all(
+                    adjacent(doc, words[k], words[k + 1]) for k in range(i, i + n - 1)
+                ):
+                    continue
+                found = self._judge(doc, words, i, h)
+                if found is not None:
+                    yield found
+                    step = n
+                    break
+            i += step
+
+    def _judge(self, doc: Document, words: list[Word], i: int, h: Homograph) -> Diagnostic | None:
+        n = len(h.expansion)
+        first, last = words[i], words[i + n - 1]
+        initial = first.start == doc.sentence_at(first.start).start
+        if n == 1 and first.text[:1].isupper() and not initial:
+            return None  # "John" mid-sentence is a name, not the spinner's "john" for "can"
+        prev = words[i - 1] if i > 0 and adjacent(doc, words[i - 1], first) else None
+        nxt = words[i + n] if i + n < len(words) and adjacent(doc, last, words[i + n]) else None
+        fw = h.function_word
+        evidence, decisive, sides = 0.0, False, []
+        for neighbour, ours, theirs in (
+            (prev, (prev.lower if prev else "", fw), (prev.lower if prev else "", h.expansion[0])),
+            (nxt, (fw, nxt.lower if nxt else ""), (h.expansion[-1], nxt.lower if nxt else "")),
+        ):
+            if neighbour is None or not neighbour.lower.isalpha():
+                continue
+            with_fw, with_exp = _count(*ours), _count(*theirs)
+            evidence += math.log10(with_fw / with_exp)
+            decisive = decisive or (with_fw >= DECISIVE and with_exp == UNLISTED)
+            sides.append((" ".join(ours), with_fw, " ".join(theirs), with_exp))
+        if not sides or not decisive or evidence < MIN_EVIDENCE:
+            return None
+
+        span = Span(first.start, last.end)
+        spun = doc.text[span.start : span.end]
+        replacement = match_case(fw, spun) if initial else fw
+        best = max(sides, key=lambda s: s[1] / s[3])
+        seen = f"{best[3]:,.0f} times" if best[3] > UNLISTED else "not listed"
+        return self.diagnostic(
+            span,
+            f"'{spun}' stands where the function word '{fw}' fits: WordNet gives it "
+            f"{'as the broader term of' if h.relation == 'hypernym' else 'for'} a {h.pos} sense of "
+            f"'{fw}' ({h.gloss}), a swap by a spinner blind to part of speech; '{best[0]}' occurs "
+            f"{best[1]:,.0f} times in the reference counts, '{best[2]}' is {seen}",
+            confidence=round(min(0.6 + 0.1 * evidence, 0.95), 2),
+            suggestions=[replacement],
+            evidence=(
+                ("function_word", fw),
+                ("wordnet", f"{h.relation}: {h.gloss}"),
+                ("log10_evidence", f"{evidence:.2f}"),
+                *((f"count {a}", f"{ca:.0f}") for a, ca, _b, _cb in sides),
+                ("source", "WordNet 3.0; wordsegment bigrams (Google Web 1T)"),
+            ),
+        )
