@@ -75,8 +75,9 @@ class FunctionWordHomograph(Rule):
     "World Health Organization" for *who*; "moldiness" for *must*; "victimization" for
     *using*) when it stands where the function word fits: the reference counts support the
     function word next to the neighbouring words at least ten times better than the phrase
-    (log10 evidence summed over both neighbours >= 1), and at least one neighbour is listed
-    with the function word but not with the phrase.
+    (log10 evidence summed over both neighbours >= 1), and one neighbour occurs at least a
+    million times with the function word and is not listed with the phrase.  Phrases that are
+    ordinary English ("fire" for *can*, "United States" for *us*) are never used.
 
     ## Why it matters
     Spinners built on WordNet look words up without their part of speech, so "pages that are
