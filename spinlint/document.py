@@ -141,11 +141,14 @@ class Document:
             self.prefetch([sentence])
         return self._parses[sentence]
 
-    def parse_text(self, text: str) -> Doc | None:
+    def parse_text(self, text: str, without: Iterable[str] = ()) -> Doc | None:
         """A one-off parse of ``text`` (a variant of a sentence a rule wants to compare with
-        the original); not cached, and ``None`` without a pipeline."""
+        the original), skipping the pipeline components ``without`` that the rule does not
+        read; not cached, and ``None`` without a pipeline."""
         nlp = self.nlp
-        return nlp(text) if nlp is not None else None
+        if nlp is None:
+            return None
+        return nlp(text, disable=[name for name in without if name in nlp.pipe_names])
 
     def tokens_in(self, span: Span) -> Iterator[Any]:
         """spaCy tokens of the sentence holding ``span`` that overlap it."""

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
+from itertools import islice
 from typing import Any
 
 from spinlint.document import Document, Word
@@ -87,7 +88,7 @@ def same_construction(doc: Document, pair: PairCandidate, v: Variant) -> bool:
     between = doc.prose[pair.first.end : pair.second.start]
     after = doc.prose[pair.second.end : sent.end]
     first, second = restore(pair, v).split(" ")
-    parsed = doc.parse_text(before + first + between + second + after)
+    parsed = doc.parse_text(before + first + between + second + after, without=("ner",))
     if parsed is None:
         return False
     at = {tok.idx: tok for tok in parsed}
@@ -197,10 +198,12 @@ class ImplausibleCollocation(Rule):
             if p >= THRESHOLD
             and all(not s or tag in t.split("|") for s, t, tag in zip(v.swapped, v.tags, tags, strict=True))
         ]
-        # the counts do not know part of speech: "wind blows" is counted as subject + verb, so
-        # it does not attest "wind gusts" (a compound).  Put the restoration back into the
-        # sentence and keep it only if it is parsed as the same construction.
-        fitting = [(p, v) for p, v in fitting if same_construction(doc, pair, v)]
+        # the counts do not know part of speech: "miles away" is counted as a measure phrase,
+        # so it does not attest "miles astern" as a collocation.  Put the restoration back into
+        # the sentence and keep it only if it is parsed as the same construction (best first,
+        # as many as are shown).
+        kept = ((p, v) for p, v in fitting if same_construction(doc, pair, v))
+        fitting = list(islice(kept, MAX_SUGGESTIONS))
         if not fitting:
             return None
         prob, best = fitting[0]
