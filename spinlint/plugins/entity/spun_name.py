@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 from spinlint.document import Document
 from spinlint.lexicon.ngrams import bigram
@@ -14,6 +15,7 @@ from spinlint.plugins.entity.names import (
     capitalised,
     contiguous,
     known_name_keys,
+    known_names,
     missing_pair,
     name_index,
     sentence_initial,
@@ -76,6 +78,55 @@ LOWER_SHARE = 0.5
 NAME_GOES_ON = frozenset({"of", "for", "and", "de"})
 
 
+@dataclass(frozen=True)
+class NameSlot:
+    """A name word a document word may stand for, with what the rest of the window needs:
+    each other function word as it is (``exact``), each other word through one of its
+    regular lemmas (``loose``: the name word's own lemmas and its stand-ins).  Offsets are
+    relative to the window start."""
+
+    name: tuple[str, ...]
+    pos: int
+    exact: tuple[tuple[int, str], ...]
+    loose: tuple[tuple[int, frozenset[str]], ...]
+
+    def fits(self, low: list[str], start: int) -> bool:
+        """Whether every word of the window at ``start`` can stand for its name word: a
+        test ``_verify`` implies, at a fraction of its cost."""
+        for i, accepted in self.loose:
+            if accepted.isdisjoint(regular_lemmas(low[start + i])):
+                return False
+        return all(low[start + i] == want for i, want in self.exact)
+
+
+@lru_cache(maxsize=1)
+def name_slots() -> dict[tuple[tuple[str, ...], int], NameSlot]:
+    """A ``NameSlot`` for every (name, position) of the name index."""
+    _, stand_ins = name_index()
+    out: dict[tuple[tuple[str, ...], int], NameSlot] = {}
+    for name in known_names():
+        canon = [w.lower() for w in name]
+        for pos in range(len(name)):
+            others = [(i, c) for i, c in enumerate(canon) if i != pos]
+            exact = tuple((i, c) for i, c in others if c in FUNCTION_WORDS)
+            loose = tuple((i, regular_lemmas(c) | stand_ins[c]) for i, c in others if c not in FUNCTION_WORDS)
+            out[name, pos] = NameSlot(name, pos, exact, loose)
+    return out
+
+
+@lru_cache(maxsize=100_000)
+def candidates(word: str) -> tuple[tuple[NameSlot, ...], tuple[NameSlot, ...]]:
+    """The name words a word may stand for, in ``name_index`` order: as written in lower
+    case, and capitalised.  A word not capitalised only stands for a name word it is a form
+    of: a window spun in lower case keeps a word of the name (see ``_verify``), and is tried
+    from that kept word instead."""
+    index, _ = name_index()
+    slots = name_slots()
+    forms = regular_lemmas(word)
+    found = [slots[name, pos] for key in forms for name, pos in index.get(key, ())]
+    return tuple(c for c in found if c.name[c.pos].lower() in forms), tuple(found)
+
+
 class SpunName(Rule):
     """Well-known proper name with its words swapped for synonyms ("the Joined Countries").
 
@@ -111,27 +162,29 @@ class SpunName(Rule):
     severity = Severity.WARNING
 
     def check(self, doc: Document) -> Iterator[Diagnostic]:
-        index, stand_ins = name_index()
+        _, stand_ins = name_index()
         ws = doc.words
         low = [w.lower for w in ws]
         tried: set[tuple[int, tuple[str, ...]]] = set()
         found: dict[int, list[Diagnostic]] = {}
-        for k, word in enumerate(low):
-            upper = ws[k].text[:1].isupper()
-            forms = regular_lemmas(word)
-            for key in forms:
-                for name, pos in index.get(key, ()):
-                    if not upper and name[pos].lower() not in forms:
-                        # a lower-case stand-in: a window spun in lower case keeps a word of
-                        # the name (see _verify), and is tried from that kept word instead
-                        continue
-                    start = k - pos
-                    if (start, name) in tried or start < 0 or start + len(name) > len(ws):
-                        continue
-                    tried.add((start, name))
-                    diag = self._verify(doc, low, start, name, stand_ins)
-                    if diag is not None:
-                        found.setdefault(start, []).append(diag)
+        end = len(ws)
+        for k, (as_lower, as_upper) in enumerate(map(candidates, low)):
+            if not as_upper:
+                continue
+            for slot in as_upper if ws[k].text[:1].isupper() else as_lower:
+                name = slot.name
+                start = k - slot.pos
+                if (
+                    start < 0
+                    or start + len(name) > end
+                    or not slot.fits(low, start)
+                    or (start, name) in tried
+                ):
+                    continue
+                tried.add((start, name))
+                diag = self._verify(doc, low, start, name, stand_ins)
+                if diag is not None:
+                    found.setdefault(start, []).append(diag)
         for diags in found.values():
             yield self._best(diags)
 
