@@ -6,7 +6,15 @@ from spinlint.document import Document
 from spinlint.lexicon.ngrams import bigram
 from spinlint.model import Applicability, Diagnostic, Severity, Span
 from spinlint.packs import match_case
-from spinlint.plugins.idiom.lexicon import FUNCTION_WORDS, Slot, index, inflect_like, relation
+from spinlint.plugins.idiom.lexicon import (
+    FUNCTION_WORDS,
+    Slot,
+    anchors,
+    inflect_like,
+    regular_lemmas,
+    relation,
+    relatives,
+)
 from spinlint.rule import Rule
 
 # A frozen idiom whose swap leaves every bigram attested is flagged only when the swapped-in
@@ -54,42 +62,40 @@ class BrokenIdiom(Rule):
     severity = Severity.WARNING
 
     def check(self, doc: Document) -> Iterator[Diagnostic]:
-        pairs, singles, word_forms = index()
-        ws = doc.words
-        low = [w.lower.replace("’", "'") for w in ws]
+        by_first = anchors()
+        low = doc.folded_words
+        last = len(low) - 1
         seen: set[int] = set()
-        for k in range(len(low)):
-            cands: list[Slot] = list(singles.get(low[k], ()))
-            if k + 1 < len(low):
-                cands += pairs.get((low[k], low[k + 1]), ())
+        for k, entry in enumerate(map(by_first.get, low)):
+            if entry is None:
+                continue
+            cands, seconds = entry
+            if seconds and k < last:
+                more = seconds.get(low[k + 1])
+                if more:
+                    cands = [*cands, *more]
             for cand in cands:
                 start = k - cand.anchor_at
-                diag = self._verify(doc, low, start, cand, word_forms)
-                if diag is not None and start not in seen:
+                if start in seen or not cand.fits(low, start):
+                    continue
+                diag = self._verify(doc, low, start, cand)
+                if diag is not None:
                     seen.add(start)
                     yield diag
 
-    def _verify(
-        self, doc: Document, low: list[str], start: int, cand: Slot, word_forms: dict[str, frozenset[str]]
-    ) -> Diagnostic | None:
+    def _verify(self, doc: Document, low: list[str], start: int, cand: Slot) -> Diagnostic | None:
+        """The evidence for a window that ``cand.fits``."""
         idiom = cand.idiom
         n = len(idiom.words)
-        if start < 0 or start + n > len(low):
-            return None
-        window = low[start : start + n]
-        for i, w in enumerate(idiom.words):
-            if i != cand.slot and window[i] not in word_forms[w]:
-                return None
-        found, original = window[cand.slot], idiom.words[cand.slot]
-        if found in word_forms[original] or not found.isalpha():
-            return None
-        content = [w for i, w in enumerate(idiom.words) if i != cand.slot and w not in FUNCTION_WORDS]
+        found, original = low[start + cand.slot], idiom.words[cand.slot]
         ws = doc.words
         if ws[start + cand.slot].text[:1].isupper() and cand.slot > 0:
             return None  # a capitalised word inside the phrase is a name, not a swap
         # the expression must be contiguous prose: only spaces between its words
         if any(doc.prose[ws[j].end : ws[j + 1].start].strip() for j in range(start, start + n - 1)):
             return None
+        if relatives(original).isdisjoint(regular_lemmas(found)):
+            return None  # no thesaurus link: ``relation`` below would find none
         at = start + cand.slot
         evidence: list[tuple[str, str]] = []
         broken = False
@@ -104,6 +110,7 @@ class BrokenIdiom(Rule):
                 evidence.append(("bigrams", f"'{' '.join(pair_o)}': {c_o:,}; '{' '.join(pair_f)}': {c_f:,}"))
                 ratio = min(ratio, c_f / c_o)
                 broken = broken or c_f == 0
+        content = [w for i, w in enumerate(idiom.words) if i != cand.slot and w not in FUNCTION_WORDS]
         if not content and not (
             at > start and bigram(low[at - 1], original) and not bigram(low[at - 1], found)
         ):

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import csv
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
 from spinlint.lexicon.cache import load_or_build
-from spinlint.lexicon.thesaurus import synonyms
+from spinlint.lexicon.thesaurus import heads, synonyms
 
 FORMS_VERSION = "1"
 
@@ -151,6 +151,21 @@ class Slot:
     idiom: Idiom
     slot: int  # index of the word a spinner may have swapped
     anchor_at: int  # index in the idiom of the anchor's first word
+    # (index, forms) of every word that is neither the slot nor the anchor, and the forms of
+    # the slot's own word: what ``fits`` compares once the anchor has matched
+    rest: tuple[tuple[int, frozenset[str]], ...] = field(default=(), compare=False)
+    slot_forms: frozenset[str] = field(default=frozenset(), compare=False)
+
+    def fits(self, low: list[str], start: int) -> bool:
+        """Whether the words at ``start`` (lower case) hold the idiom with only the slot's word
+        changed, to a word of letters; the anchor is known to match."""
+        if start < 0 or start + len(self.idiom.words) > len(low):
+            return False
+        for i, fs in self.rest:
+            if low[start + i] not in fs:
+                return False
+        found = low[start + self.slot]
+        return found not in self.slot_forms and found.isalpha()
 
 
 def forms(word: str) -> frozenset[str]:
@@ -194,6 +209,12 @@ def index() -> tuple[dict[tuple[str, str], list[Slot]], dict[str, list[Slot]], d
     pairs: dict[tuple[str, str], list[Slot]] = defaultdict(list)
     singles: dict[str, list[Slot]] = defaultdict(list)
     word_forms = cached_forms()
+
+    def slot_at(idiom: Idiom, slot: int, anchor: tuple[int, ...]) -> Slot:
+        ws = idiom.words
+        rest = tuple((i, word_forms[w]) for i, w in enumerate(ws) if i != slot and i not in anchor)
+        return Slot(idiom, slot, anchor[0], rest, word_forms[ws[slot]])
+
     for idiom in idioms():
         ws = idiom.words
         for slot, w in enumerate(ws):
@@ -205,14 +226,29 @@ def index() -> tuple[dict[tuple[str, str], list[Slot]], dict[str, list[Slot]], d
                 other = max(
                     (i for i in range(len(ws)) if i != slot), key=lambda i: ws[i] not in FUNCTION_WORDS
                 )
+                single = slot_at(idiom, slot, (other,))
                 for f in word_forms[ws[other]]:
-                    singles[f].append(Slot(idiom, slot, other))
+                    singles[f].append(single)
                 continue
             at = max(starts, key=lambda i: (ws[i] not in FUNCTION_WORDS) + (ws[i + 1] not in FUNCTION_WORDS))
+            pair = slot_at(idiom, slot, (at, at + 1))
             for a in word_forms[ws[at]]:
                 for b in word_forms[ws[at + 1]]:
-                    pairs[(a, b)].append(Slot(idiom, slot, at))
+                    pairs[(a, b)].append(pair)
     return dict(pairs), dict(singles), word_forms
+
+
+@lru_cache(maxsize=1)
+def anchors() -> dict[str, tuple[list[Slot], dict[str, list[Slot]]]]:
+    """``index`` by a window's first word: (its single-word anchors, its pair anchors by the
+    second word), so a scan costs one look-up for most words and builds no tuples."""
+    pairs, singles, _ = index()
+    out: dict[str, tuple[list[Slot], dict[str, list[Slot]]]] = {}
+    for a, slots in singles.items():
+        out[a] = (slots, {})
+    for (a, b), slots in pairs.items():
+        out.setdefault(a, ([], {}))[1][b] = slots
+    return out
 
 
 @lru_cache(maxsize=50_000)
@@ -263,6 +299,14 @@ def relation(original: str, found: str) -> str:
         if lemma in synonyms(original) or original in synonyms(lemma):
             return "Moby synonym"
     return ""  # co-synonyms (a shared head word) proved far too loose on honest text
+
+
+@lru_cache(maxsize=4096)
+def relatives(original: str) -> frozenset[str]:
+    """The words ``relation`` can link to ``original``: its Moby synonyms and the head words
+    that list it.  ``relation(original, found)`` is '' unless a regular lemma of ``found`` is
+    among them, so this set is a cheap test to ask first."""
+    return frozenset(synonyms(original)) | frozenset(heads(original))
 
 
 def inflect_like(original: str, found: str) -> str:

@@ -24,10 +24,42 @@ AGO = r"ago|back|prior|previously|before|earlier|since|in\s+the\s+past"
 AGO_SWAPS = frozenset({"back", "prior", "previously"})
 SPUN_AGO = re.compile(rf"\b({NUMBER})\s+({DURATION})(?:\s+({AGO}))?\b", re.IGNORECASE)
 AGE = re.compile(rf"\b({NUMBER})-(year|month|week|day)(s?)-([a-z]+)\b", re.IGNORECASE)
-# Cheap tests without which neither pattern can match, so most documents skip the NUMBER
-# alternation (slow to try at every word boundary).
-HAS_DURATION = re.compile(rf"\b(?:{DURATION})\b", re.IGNORECASE)
+# Both patterns open with a number, which cannot hold white space or a hyphen.  Trying the
+# NUMBER alternation at every word boundary is slow, so matches are looked for only just before
+# what must follow the number (see ``after_number``): a duration, or "-year" and the like.  The
+# look-ahead holds the first letters of DURATION's alternatives: it only lets the engine skip
+# words fast.
+_FIRST = "".join(sorted({alternative[0] for alternative in DURATION.split("|")}))
+DURATION_AT = re.compile(rf"\b(?=[{_FIRST}])(?:{DURATION})\b", re.IGNORECASE)
+UNIT_AT = re.compile(r"-(?:year|month|week|day)", re.IGNORECASE)
+# A cheap test without which AGE cannot match.
 AGE_HINTS = ("-year", "-month", "-week", "-day")
+
+
+def after_number(pattern: re.Pattern[str], anchor: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for a pattern whose every match is a number (word characters,
+    "." and ","), white space or none, and then a match of ``anchor``.
+
+    The next match has its anchor at or after the first anchor from the last match on, and
+    starts in the run of number characters and white space just before that first anchor: a
+    match starting before the run would hold the anchor's first character inside its number,
+    and that character is a hyphen or opens a word.
+    """
+    pos = 0
+    while (found := anchor.search(text, pos)) is not None:
+        at = lo = found.start()
+        while lo > pos and text[lo - 1].isspace():
+            lo -= 1
+        while lo > pos and (text[lo - 1].isalnum() or text[lo - 1] in "_.,"):
+            lo -= 1
+        for start in range(lo, at + 1):
+            m = pattern.match(text, start)
+            if m is not None:
+                yield m
+                pos = m.end()
+                break
+        else:
+            pos = at + 1
 
 
 @lru_cache(maxsize=1)
@@ -72,8 +104,7 @@ class NumberUnitPhrase(Rule):
     def check(self, doc: Document) -> Iterator[Diagnostic]:
         prose = doc.prose
         lower = doc.lower_prose
-        durations = SPUN_AGO.finditer(prose) if HAS_DURATION.search(prose) else ()
-        for m in durations:
+        for m in after_number(SPUN_AGO, DURATION_AT, prose):
             number, duration, ago = m.group(1), m.group(2), m.group(3)
             before = prose[max(0, m.start() - 12) : m.start()].lower()
             if number.lower() in {"hundreds", "thousands", "dozens", "several"} and not ago:
@@ -92,7 +123,7 @@ class NumberUnitPhrase(Rule):
                 applicability=Applicability.UNSAFE,
                 evidence=[("pattern", "NUMBER + duration paraphrase" + (" + ago-word" if ago else ""))],
             )
-        ages = AGE.finditer(prose) if any(h in lower for h in AGE_HINTS) else ()
+        ages = after_number(AGE, UNIT_AT, prose) if any(h in lower for h in AGE_HINTS) else ()
         for m in ages:
             number, unit, plural, word = m.groups()
             if word.lower() not in old_synonyms() or bigram(unit, word):
