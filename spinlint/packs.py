@@ -198,11 +198,17 @@ class PackRule(Rule):
         ws = doc.words
         lowered = doc.folded_words
         covered = 0  # index of the first word not inside an earlier match
-        for i, first in enumerate(lowered):
-            if i < covered:
+        last = len(lowered) - 1
+        for i, entries in enumerate(map(self.index.get, lowered)):
+            if not entries or i < covered:
                 continue
+            # the first word matches by the index; the second is compared before a slice is built
+            second = lowered[i + 1] if i < last else None
             hits = [
-                e for e in self.index.get(first, ()) if tuple(lowered[i : i + len(e.pattern)]) == e.pattern
+                e
+                for e in entries
+                if len(e.pattern) == 1
+                or (e.pattern[1] == second and tuple(lowered[i : i + len(e.pattern)]) == e.pattern)
             ]
             if not hits:
                 continue
