@@ -15,6 +15,31 @@ PATTERN = re.compile(r"(?<![\w-])(\w[\w’'-]*?[^\W\d_][\w’']*|[^\W\d_][\w’'
 # The end of a suspended list: "kilo-, mega- and giga- are used" (an earlier "X-," or "X- and").
 SUSPENDED_BEFORE = re.compile(r"\w-[ \t]*(?:,|\b(?:and|or|nor|to)\b)[^.!?]{0,40}$")
 SUSPENDED = frozenset({"and", "or", "nor", "to", "through", "versus", "vs", "than", "as", "but", "not"})
+# What follows the first part in every PATTERN match: PATTERN is tried only just before it.
+HYPHEN_SPACE = re.compile(r"-[ \t]+[a-z]")
+
+
+def detached(prose: str) -> Iterator[re.Match[str]]:
+    """``PATTERN.finditer(prose)``, tried only where a hyphen, blanks and a lower-case letter
+    follow a word.  Trying PATTERN at every word is slow: its first part backtracks.
+
+    The first part of the next match holds word characters, apostrophes and hyphens and ends
+    at the first such place from the last match on, so it starts in the run of those
+    characters just before it: a match starting before the run would hold that place's blank.
+    """
+    pos = 0
+    while (found := HYPHEN_SPACE.search(prose, pos)) is not None:
+        at = lo = found.start()
+        while lo > pos and (prose[lo - 1].isalnum() or prose[lo - 1] in "_’'-"):
+            lo -= 1
+        for start in range(lo, at + 1):
+            m = PATTERN.match(prose, start)
+            if m is not None:
+                yield m
+                pos = m.end()
+                break
+        else:
+            pos = at + 1
 
 
 class DetachedHyphen(Rule):
@@ -49,7 +74,7 @@ class DetachedHyphen(Rule):
 
     def check(self, doc: Document) -> Iterator[Diagnostic]:
         prose = doc.prose
-        for m in PATTERN.finditer(prose):
+        for m in detached(prose):
             left, right, hyphen_after = m.group(1), m.group(2), m.group(3)
             if right in SUSPENDED or hyphen_after:
                 continue

@@ -34,6 +34,28 @@ PATTERN = re.compile(
     + "|".join(sorted(FUNCTION_WORDS, key=len, reverse=True))
     + r")([A-Z]{2,}s?(?:[-’'][\w]+)?)\b"
 )
+# A lower-case letter and two capitals, as where the function word meets the acronym: PATTERN
+# is tried only just before this.  Written from the first capital (the lower-case letter in a
+# look-behind) so the engine skips ahead to capitals.
+GLUE = re.compile(r"[A-Z](?<=[a-z][A-Z])[A-Z]")
+LONGEST = max(len(w) for w in FUNCTION_WORDS)
+
+
+def glued(prose: str) -> Iterator[re.Match[str]]:
+    """``PATTERN.finditer(prose)``: the next match ends its function word at the first GLUE
+    from the last match on (an earlier start would hold GLUE's capitals in the word), so it
+    starts at most ``LONGEST - 1`` characters before GLUE's lower-case letter."""
+    pos = 0
+    while (found := GLUE.search(prose, pos + 1)) is not None:
+        at = found.start() - 1  # the lower-case letter
+        for start in range(max(pos, at - LONGEST + 1), at + 1):
+            m = PATTERN.match(prose, start)
+            if m is not None:
+                yield m
+                pos = m.end()
+                break
+        else:
+            pos = at + 1
 
 
 class GluedWord(Rule):
@@ -67,7 +89,7 @@ class GluedWord(Rule):
     severity = Severity.WARNING
 
     def check(self, doc: Document) -> Iterator[Diagnostic]:
-        for m in PATTERN.finditer(doc.prose):
+        for m in glued(doc.prose):
             lead, rest = m.group(1), m.group(2)
             split = f"{lead} {rest}"
             span = Span(m.start(), m.end())

@@ -44,12 +44,15 @@ class QuoteSpace(Rule):
     severity = Severity.WARNING
 
     def check(self, doc: Document) -> Iterator[Diagnostic]:
-        for pattern, what in (
-            (OPEN_SPACE, "after an opening quote"),
-            (CLOSE_SPACE, "before a closing quote"),
-            (CURRENCY_SPACE, "after a currency sign"),
+        prose = doc.prose
+        for pattern, what, signs in (
+            (OPEN_SPACE, "after an opening quote", "“‘"),
+            (CLOSE_SPACE, "before a closing quote", "”"),
+            (CURRENCY_SPACE, "after a currency sign", "$€£"),
         ):
-            for m in pattern.finditer(doc.prose):
+            if not any(sign in prose for sign in signs):
+                continue  # every match holds one of these: skip the slow scan
+            for m in pattern.finditer(prose):
                 ws = Span(m.start(), m.start(1)) if pattern is CLOSE_SPACE else Span(m.end(1), m.end())
                 if doc.text[ws.start : ws.end].strip():
                     continue
