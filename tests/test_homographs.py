@@ -14,7 +14,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _builder() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("build_homographs", ROOT / "scripts" / "build_homographs.py")
+    spec = importlib.util.spec_from_file_location(
+        "build_homographs", ROOT / "scripts" / "build_homographs.py"
+    )
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     sys.modules["build_homographs"] = module
