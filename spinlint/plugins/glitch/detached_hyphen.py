@@ -7,6 +7,7 @@ from dataclasses import replace
 from spinlint.document import Document
 from spinlint.model import Applicability, Diagnostic, Edit, Fix, Severity, Span
 from spinlint.rule import Rule
+from spinlint.textscan import anchored_finditer, run_before
 
 # "Kremlin- backed": a word, a hyphen, one space, a lower-case word.  Suspended hyphens
 # ("pre- and post-war", "low- to middle-income") are honest English: the next word is a
@@ -19,27 +20,18 @@ SUSPENDED = frozenset({"and", "or", "nor", "to", "through", "versus", "vs", "tha
 HYPHEN_SPACE = re.compile(r"-[ \t]+[a-z]")
 
 
+def _hyphen_window(text: str, found: re.Match[str], pos: int) -> tuple[int, int]:
+    """The first part of the next match holds word characters, apostrophes and hyphens and ends
+    at the first HYPHEN_SPACE from the last match on, so it starts in the run of those
+    characters just before it: a match starting before the run would hold that place's blank."""
+    at = found.start()
+    return run_before(text, at, pos, lambda c: c.isalnum() or c in "_’'-"), at
+
+
 def detached(prose: str) -> Iterator[re.Match[str]]:
     """``PATTERN.finditer(prose)``, tried only where a hyphen, blanks and a lower-case letter
-    follow a word.  Trying PATTERN at every word is slow: its first part backtracks.
-
-    The first part of the next match holds word characters, apostrophes and hyphens and ends
-    at the first such place from the last match on, so it starts in the run of those
-    characters just before it: a match starting before the run would hold that place's blank.
-    """
-    pos = 0
-    while (found := HYPHEN_SPACE.search(prose, pos)) is not None:
-        at = lo = found.start()
-        while lo > pos and (prose[lo - 1].isalnum() or prose[lo - 1] in "_’'-"):
-            lo -= 1
-        for start in range(lo, at + 1):
-            m = PATTERN.match(prose, start)
-            if m is not None:
-                yield m
-                pos = m.end()
-                break
-        else:
-            pos = at + 1
+    follow a word.  Trying PATTERN at every word is slow: its first part backtracks."""
+    return anchored_finditer(PATTERN, HYPHEN_SPACE, prose, _hyphen_window)
 
 
 class DetachedHyphen(Rule):

@@ -7,6 +7,7 @@ from dataclasses import replace
 from spinlint.document import Document
 from spinlint.model import Applicability, Diagnostic, Edit, Fix, Severity, Span
 from spinlint.rule import Rule
+from spinlint.textscan import anchored_finditer
 
 # A lower-case function word glued to an acronym: "theUN", "anEU-wide", "ofNATO's".
 # Brand names with a lower-case lead ("iPhone", "eBay") have a one-letter lead that is not
@@ -41,21 +42,17 @@ GLUE = re.compile(r"[A-Z](?<=[a-z][A-Z])[A-Z]")
 LONGEST = max(len(w) for w in FUNCTION_WORDS)
 
 
+def _glue_window(text: str, found: re.Match[str], pos: int) -> tuple[int, int]:
+    """The next match ends its function word at the first GLUE from the last match on (an
+    earlier start would hold GLUE's capitals in the word), so it starts at most
+    ``LONGEST - 1`` characters before GLUE's lower-case letter."""
+    at = found.start() - 1  # the lower-case letter
+    return max(pos, at - LONGEST + 1), at
+
+
 def glued(prose: str) -> Iterator[re.Match[str]]:
-    """``PATTERN.finditer(prose)``: the next match ends its function word at the first GLUE
-    from the last match on (an earlier start would hold GLUE's capitals in the word), so it
-    starts at most ``LONGEST - 1`` characters before GLUE's lower-case letter."""
-    pos = 0
-    while (found := GLUE.search(prose, pos + 1)) is not None:
-        at = found.start() - 1  # the lower-case letter
-        for start in range(max(pos, at - LONGEST + 1), at + 1):
-            m = PATTERN.match(prose, start)
-            if m is not None:
-                yield m
-                pos = m.end()
-                break
-        else:
-            pos = at + 1
+    """``PATTERN.finditer(prose)``, tried only just before a GLUE."""
+    return anchored_finditer(PATTERN, GLUE, prose, _glue_window, lead=1)
 
 
 class GluedWord(Rule):

@@ -10,6 +10,7 @@ from spinlint.lexicon.thesaurus import synonyms
 from spinlint.model import Applicability, Diagnostic, Severity, Span
 from spinlint.packs import match_case
 from spinlint.rule import Rule
+from spinlint.textscan import anchored_finditer, run_before
 
 NUMBER = (
     r"\d+(?:[.,]\d+)?|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
@@ -36,30 +37,21 @@ UNIT_AT = re.compile(r"-(?:year|month|week|day)", re.IGNORECASE)
 AGE_HINTS = ("-year", "-month", "-week", "-day")
 
 
-def after_number(pattern: re.Pattern[str], anchor: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
-    """``pattern.finditer(text)`` for a pattern whose every match is a number (word characters,
-    "." and ","), white space or none, and then a match of ``anchor``.
+def _number_window(text: str, found: re.Match[str], pos: int) -> tuple[int, int]:
+    """Where a match of SPUN_AGO or AGE can start, given the first duration / unit anchor from
+    ``pos`` on: every match is a number (word characters, "." and ","), white space or none,
+    then the anchor.  The next match has its anchor at or after this one and starts in the run
+    of number characters and white space just before it: a match starting before the run would
+    hold the anchor's first character inside its number, and that character is a hyphen or
+    opens a word."""
+    at = found.start()
+    lo = run_before(text, at, pos, str.isspace)
+    return run_before(text, lo, pos, lambda c: c.isalnum() or c in "_.,"), at
 
-    The next match has its anchor at or after the first anchor from the last match on, and
-    starts in the run of number characters and white space just before that first anchor: a
-    match starting before the run would hold the anchor's first character inside its number,
-    and that character is a hyphen or opens a word.
-    """
-    pos = 0
-    while (found := anchor.search(text, pos)) is not None:
-        at = lo = found.start()
-        while lo > pos and text[lo - 1].isspace():
-            lo -= 1
-        while lo > pos and (text[lo - 1].isalnum() or text[lo - 1] in "_.,"):
-            lo -= 1
-        for start in range(lo, at + 1):
-            m = pattern.match(text, start)
-            if m is not None:
-                yield m
-                pos = m.end()
-                break
-        else:
-            pos = at + 1
+
+def after_number(pattern: re.Pattern[str], anchor: re.Pattern[str], text: str) -> Iterator[re.Match[str]]:
+    """``pattern.finditer(text)`` for SPUN_AGO (anchor DURATION_AT) or AGE (anchor UNIT_AT)."""
+    return anchored_finditer(pattern, anchor, text, _number_window)
 
 
 @lru_cache(maxsize=1)
