@@ -36,6 +36,10 @@ Filters (documented in the pack's SOURCES.md):
    same counts is >= 1,000 are kept only when PPS gave them a context condition.
 4. Entries without a usable replacement (``???``, or a comment longer than ten words instead
    of a term) are kept as fix-less existence entries (the comment becomes the note).
+5. Homographs of function words ("associate in nursing" for "an", "square measure" for
+   "are"): phrases of LEX002's WordNet table (``spinlint/plugins/lexical/homographs.tsv``) are
+   honest terms on their own ("an Associate in Nursing degree"); LEX002 reports them only where
+   the function word fits the context, so the pack leaves them to it.
 """
 
 from __future__ import annotations
@@ -163,6 +167,13 @@ def common_english(pattern: str) -> str:
     return f"Markov estimate {est:,.0f} >= {CHAIN_COMMON:,.0f} (wordsegment)" if est >= CHAIN_COMMON else ""
 
 
+def lex002_phrases() -> set[str]:
+    """The expansions LEX002 checks in context, lower case."""
+    path = Path(__file__).resolve().parent.parent / "spinlint" / "plugins" / "lexical" / "homographs.tsv"
+    lines = path.read_text(encoding="utf-8").splitlines()[2:]  # a comment, then the header
+    return {line.split("\t")[0].lower() for line in lines if line.strip()}
+
+
 def tsv_field(text: str) -> str:
     return " ".join(text.replace("\t", " ").split())
 
@@ -222,6 +233,7 @@ def build(csv_path: Path, json_path: Path) -> tuple[dict[str, Item], list[tuple[
         replacement, note = clean_replacement(entry["correct"])
         items[key] = Item(clean_text(entry["tortured"]), replacement, sources={"pps-json"}, note=note)
 
+    homographs = lex002_phrases()
     kept: dict[str, Item] = {}
     for key, item in sorted(items.items()):
         src = "+".join(sorted(item.sources))
@@ -229,6 +241,9 @@ def build(csv_path: Path, json_path: Path) -> tuple[dict[str, Item], list[tuple[
             item.note, item.replacement = "; ".join(x for x in (item.replacement, item.note) if x), ""
         if " ".join(words(item.replacement)) == key:
             dropped.append((item.pattern, item.replacement, src, "replacement equals the phrase"))
+            continue
+        if key in homographs and not item.requires:
+            dropped.append((item.pattern, item.replacement, src, "function-word homograph: left to LEX002"))
             continue
         why = common_english(item.pattern)
         if why and not item.requires:
