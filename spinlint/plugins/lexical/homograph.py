@@ -80,16 +80,16 @@ class FunctionWordHomograph(Rule):
     ordinary English ("fire" for *can*, "United States" for *us*) are never used.
 
     ## Why it matters
-    Spinners built on WordNet look words up without their part of speech, so "pages that are
-    linked" comes out as "pages that area unit coupled".  No careful writer produces these;
+    Spinners built on WordNet look words up without their part of speech, so "the pages are
+    found" comes out as "the pages area unit found".  No careful writer produces these;
     they are among the most reliable marks of automatic rewriting, and a search for the
     original text misses them.
 
     ## Example
-    Pages that area unit coupled from other pages are found automatically.
+    Most pages area unit found within a day.
 
     ## Use instead
-    Pages that are coupled from other pages are found automatically.
+    Most pages are found within a day.
 
     ## Fix safety
     Unsafe: the function word is almost certainly the original, but the sentence usually has
