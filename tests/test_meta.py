@@ -1,5 +1,5 @@
-"""Every registered rule has complete docs and both a spun and an honest fixture; every
-sub-package is listed for the wheel."""
+"""Every registered rule has complete docs, a documented example that it flags, and both a spun
+and an honest fixture; every sub-package is listed for the wheel."""
 
 from __future__ import annotations
 
@@ -8,13 +8,30 @@ from pathlib import Path
 
 import pytest
 
+from spinlint.config import Config
 from spinlint.rule import DOC_SECTIONS
-from spinlint.runner import Engine
+from spinlint.runner import Engine, Options
+from spinlint.sources import SourceFile
 from tests.test_rules import FIXTURES, expectations
 
 ROOT = Path(__file__).resolve().parent.parent
 ENGINE = Engine()
 PLUGIN_RULES = [r for r in ENGINE.rules if not ENGINE.owners[r.code].startswith("pack:")]
+
+
+ALL_RULES = ENGINE.rules
+
+
+@pytest.mark.parametrize("rule", ALL_RULES, ids=[r.code for r in ALL_RULES])
+def test_documented_example_is_flagged_and_its_fix_is_not(rule: object) -> None:
+    """The docs cannot drift from the rule: ``spinlint rule CODE`` shows an Example the rule
+    flags and a Use instead it leaves alone (proselint's habit: examples that run)."""
+    code = rule.code  # type: ignore[attr-defined]
+    docs = rule.docs()  # type: ignore[attr-defined]
+    options = Options(use_cache=False, select=(code,))
+    example, instead = (SourceFile(f"{name}.md", docs[name]) for name in ("Example", "Use instead"))
+    assert any(d.code == code for d in ENGINE.lint_source(example, Config(), options).diagnostics)
+    assert not any(d.code == code for d in ENGINE.lint_source(instead, Config(), options).diagnostics)
 
 
 def test_engine_loads_cleanly() -> None:

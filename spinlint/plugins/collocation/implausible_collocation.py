@@ -97,7 +97,7 @@ def same_construction(doc: Document, pair: PairCandidate, v: Variant) -> bool:
 
 
 def restore(pair: PairCandidate, v: Variant) -> str:
-    """The restored pair in the case of the text ("Stock showcases" -> "Stock markets")."""
+    """The restored pair in the case of the text ("Heart assaults" -> "Heart attacks")."""
     out = []
     for word, new, swapped in ((pair.first, v.first, v.swapped[0]), (pair.second, v.second, v.swapped[1])):
         out.append(match_case(new, word.text) if swapped else word.text)
@@ -111,8 +111,9 @@ class ImplausibleCollocation(Rule):
     Flags an adjective-noun, noun-noun or verb-object pair that reference counts
     do not list, when replacing one word (or, with stronger evidence, both) by a thesaurus
     synonym of the same part of speech gives a pair that is an established
-    collocation: "stock showcases" for "stock markets", "counterfeit consciousness" for
-    "artificial intelligence", "cell tallies" for "cell counts".
+    collocation: "heart assaults" for "heart attacks", "immune scheme" for "immune system",
+    "infectious sickness" for "infectious disease", and, amid other signs of spin, "cell
+    tallies" for "cell counts".
 
     ## Why it matters
     Synonym spinners swap words one at a time, with no sense of which words belong together.
@@ -121,10 +122,10 @@ class ImplausibleCollocation(Rule):
     for, how often that collocation occurs and how far above chance.
 
     ## Example
-    Stock showcases fell after the central bank raised rates.
+    The clinic treats many heart assaults every winter.
 
     ## Use instead
-    Stock markets fell after the central bank raised rates.
+    The clinic treats many heart attacks every winter.
 
     ## Fix safety
     Unsafe: the restoration is the most likely original, but a writer may have meant the

@@ -83,10 +83,10 @@ class RareSubstitute(Rule):
     rule names the common word that fits and the pair that shows it fits.
 
     ## Example
-    The denizens of the town voted against the plan.
+    Quarterly sales tallies fell as climate alteration hit the farms.
 
     ## Use instead
-    The residents of the town voted against the plan.
+    Quarterly sales figures fell as climate change hit the farms.
 
     ## Fix safety
     Unsafe: a writer may have chosen the rare word on purpose (style, register, quotation).
@@ -100,7 +100,7 @@ class RareSubstitute(Rule):
     code = "LEX001"
     name = "rare-substitute"
     severity = Severity.INFO
-    needs = frozenset({"tagger"})
+    needs = ImplausibleCollocation.needs  # its corroboration reads COL findings, which need the parser
 
     def check(self, doc: Document) -> Iterator[Diagnostic]:
         stop = stop_words()
