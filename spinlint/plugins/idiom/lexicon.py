@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+from spinlint.lexicon import thesaurus
 from spinlint.lexicon.cache import load_or_build
 from spinlint.lexicon.thesaurus import heads, synonyms
 
@@ -253,6 +254,8 @@ def anchors() -> dict[str, tuple[list[Slot], dict[str, list[Slot]]]]:
 
 @lru_cache(maxsize=50_000)
 def lemmas(word: str) -> frozenset[str]:
+    """The word and its lemmas in lemminflect's dictionary (index builds only: lemminflect is
+    slow to load)."""
     from lemminflect import getAllLemmas
 
     out = {word}
@@ -261,24 +264,40 @@ def lemmas(word: str) -> frozenset[str]:
     return frozenset(out)
 
 
+# (suffix, what replaces it) of regular English inflection
+REGULAR = (
+    ("ies", "y"),
+    ("es", ""),
+    ("s", ""),
+    ("ied", "y"),
+    ("ed", ""),
+    ("ed", "e"),
+    ("ing", ""),
+    ("ing", "e"),
+)
+
+
 @lru_cache(maxsize=100_000)
 def regular_lemmas(word: str) -> frozenset[str]:
     """The word and the stems regular English inflection would give (countries -> country,
     joined -> join, making -> make): a look-up that needs no lemminflect data."""
     out = {word}
-    for suffix, repl in (
-        ("ies", "y"),
-        ("es", ""),
-        ("s", ""),
-        ("ied", "y"),
-        ("ed", ""),
-        ("ed", "e"),
-        ("ing", ""),
-        ("ing", "e"),
-    ):
+    for suffix, repl in REGULAR:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             out.add(word[: -len(suffix)] + repl)
     return frozenset(out)
+
+
+def regular_forms(lemma: str) -> set[str]:
+    """Every word whose ``regular_lemmas`` hold ``lemma`` (its inverse): the lemma itself and
+    each regular suffix on it ("pail" -> "pails", "pailed", "pailing", ...)."""
+    out = {lemma}
+    for suffix, repl in REGULAR:
+        if lemma.endswith(repl):
+            stem = lemma[: len(lemma) - len(repl)]
+            if len(stem) >= 3:
+                out.add(stem + suffix)
+    return out
 
 
 def same_lemma(a: str, b: str) -> bool:
@@ -309,18 +328,55 @@ def relatives(original: str) -> frozenset[str]:
     return frozenset(synonyms(original)) | frozenset(heads(original))
 
 
-def inflect_like(original: str, found: str) -> str:
-    """``original`` in the inflection ``found`` carries ("pails" -> "buckets")."""
-    from lemminflect import getAllInflections, getInflection
+VERB_TAGS = ("VBD", "VBG", "VBN", "VBZ")
 
-    if found in lemmas(found) - {""} and len(lemmas(found)) == 1:
-        return original  # the base form
-    # Only verb inflections follow the text ("kicked the pail" -> "kicked the bucket"): the
-    # nouns of an idiom are fixed ("on the money", never "on the moneys").
+
+def _verb_tags(found: str) -> list[str]:
+    """The verb tags ``found`` carries as a form of one of its lemmas, in the order
+    ``inflect_like`` tries them (lemminflect; build time only)."""
+    from lemminflect import getAllInflections
+
+    out: list[str] = []
     for lemma in sorted(lemmas(found) - {found}):
         for tag, fs in getAllInflections(lemma, upos="VERB").items():
-            if found in fs and tag in ("VBD", "VBG", "VBN", "VBZ"):
-                got = getInflection(original, tag=tag)
-                if got:
-                    return str(got[0])
+            if found in fs and tag in VERB_TAGS and tag not in out:
+                out.append(tag)
+    return out
+
+
+def _build_inflections() -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """What ``inflect_like`` needs, computed once with lemminflect (in a child process): the
+    verb tags of every word ``relation`` can accept for an idiom word (the regular forms of
+    its Moby relatives), and each idiom word's forms for those tags."""
+    from lemminflect import getInflection
+
+    words = sorted({w for idiom in idioms() for w in idiom.words})
+    tags: dict[str, str] = {}
+    seen: set[str] = set()
+    for w in words:
+        for relative in relatives(w):
+            for found in regular_forms(relative) - seen:
+                seen.add(found)
+                if found_tags := _verb_tags(found):
+                    tags[found] = " ".join(found_tags)
+    inflected = {w: {t: str(got[0]) for t in VERB_TAGS if (got := getInflection(w, tag=t))} for w in words}
+    return tags, inflected
+
+
+@lru_cache(maxsize=1)
+def _inflections() -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    sources = (_idioms_path(), thesaurus._path(), __file__)
+    return load_or_build("idiom-inflections", FORMS_VERSION, sources, _build_inflections, isolate=True)
+
+
+def inflect_like(original: str, found: str) -> str:
+    """``original`` (an idiom word) in the inflection ``found`` carries ("kicked the pail" ->
+    "kicked the bucket"), for a ``found`` that ``relation`` links to it.  Only verb
+    inflections follow the text: the nouns of an idiom are fixed ("on the money", never "on
+    the moneys").  From a table built once (lemminflect takes about two seconds to load)."""
+    tags, inflected = _inflections()
+    forms = inflected.get(original, {})
+    for tag in tags.get(found, "").split():
+        if tag in forms:
+            return forms[tag]
     return original
