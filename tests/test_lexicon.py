@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -111,3 +113,20 @@ def test_originals_invert_the_thesaurus_with_inflection() -> None:
     zipfs = [originals.zipf(o) for o, _ in originals.originals("denizens")]
     assert zipfs == sorted(zipfs, reverse=True)
     assert originals.originals("xyzzyq") == ()
+
+
+def test_linting_an_idiom_finding_loads_neither_lemminflect_nor_spacy(tmp_path: Path) -> None:
+    """IDM001's suggestion is inflected from a cached table: lemminflect (which imports spaCy)
+    stays out of the linting process, which keeps a one-page run fast."""
+    page = tmp_path / "idiom.md"
+    page.write_text("The old firm finally kicked the pail last spring.\n", encoding="utf-8")
+    code = (
+        "import sys\n"
+        "from spinlint.runner import Options, lint_file\n"
+        f"r = lint_file({str(page)!r}, Options(use_cache=False, select=('IDM001',)))\n"
+        "assert [d.suggestions[0] for d in r.diagnostics] == ['kicked the bucket'], r.diagnostics\n"
+        "print(sorted(m for m in ('lemminflect', 'spacy') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "[]"
