@@ -154,8 +154,8 @@ class Slot:
     anchor_at: int  # index in the idiom of the anchor's first word
     # (index, forms) of every word that is neither the slot nor the anchor, and the forms of
     # the slot's own word: what ``fits`` compares once the anchor has matched
-    rest: tuple[tuple[int, frozenset[str]], ...] = field(default=(), compare=False)
-    slot_forms: frozenset[str] = field(default=frozenset(), compare=False)
+    rest: tuple[tuple[int, frozenset[str]], ...] = field(compare=False)
+    slot_forms: frozenset[str] = field(compare=False)
 
     def fits(self, low: list[str], start: int) -> bool:
         """Whether the words at ``start`` (lower case) hold the idiom with only the slot's word
@@ -205,8 +205,8 @@ def cached_forms() -> dict[str, frozenset[str]]:
 
 
 @lru_cache(maxsize=1)
-def index() -> tuple[dict[tuple[str, str], list[Slot]], dict[str, list[Slot]], dict[str, frozenset[str]]]:
-    """(pair anchors, single-word anchors, forms of every idiom word)."""
+def index() -> tuple[dict[tuple[str, str], list[Slot]], dict[str, list[Slot]]]:
+    """(pair anchors, single-word anchors)."""
     pairs: dict[tuple[str, str], list[Slot]] = defaultdict(list)
     singles: dict[str, list[Slot]] = defaultdict(list)
     word_forms = cached_forms()
@@ -236,14 +236,14 @@ def index() -> tuple[dict[tuple[str, str], list[Slot]], dict[str, list[Slot]], d
             for a in word_forms[ws[at]]:
                 for b in word_forms[ws[at + 1]]:
                     pairs[(a, b)].append(pair)
-    return dict(pairs), dict(singles), word_forms
+    return dict(pairs), dict(singles)
 
 
 @lru_cache(maxsize=1)
 def anchors() -> dict[str, tuple[list[Slot], dict[str, list[Slot]]]]:
     """``index`` by a window's first word: (its single-word anchors, its pair anchors by the
     second word), so a scan costs one look-up for most words and builds no tuples."""
-    pairs, singles, _ = index()
+    pairs, singles = index()
     out: dict[str, tuple[list[Slot], dict[str, list[Slot]]]] = {}
     for a, slots in singles.items():
         out[a] = (slots, {})
