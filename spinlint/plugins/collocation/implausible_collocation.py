@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Iterator
-from itertools import islice
 from typing import Any
 
 from spinlint.document import Document, Word
@@ -74,26 +73,39 @@ def corroborated(pair: PairCandidate, starts: list[int], ends: list[int]) -> boo
     return others >= CORROBORATING
 
 
+# What COL and LEX read of a parse: tags and dependencies, never entities.
+NOT_READ = ("ner", "lemmatizer")
+
+
 def token_at(doc: Document, word: Word) -> Any:
-    for tok in doc.tokens_in(word.span):
+    for tok in doc.tokens_in(word.span, without=NOT_READ):
         return tok
     return None
 
 
-def same_construction(doc: Document, pair: PairCandidate, v: Variant) -> bool:
-    """Whether the sentence with ``v`` restored still parses the pair as a collocation of the
-    kinds we restore (``related``)."""
+def restored_sentence(doc: Document, pair: PairCandidate, v: Variant) -> tuple[str, int, int]:
+    """The sentence holding ``pair`` with ``v`` put back, and the offsets of its two words."""
     sent = doc.sentence_at(pair.first.start)
     before = doc.prose[sent.start : pair.first.start]
     between = doc.prose[pair.first.end : pair.second.start]
     after = doc.prose[pair.second.end : sent.end]
     first, second = restore(pair, v).split(" ")
-    parsed = doc.parse_text(before + first + between + second + after, without=("ner",))
+    return before + first + between + second + after, len(before), len(before) + len(first) + len(between)
+
+
+def same_construction(doc: Document, pairs: list[tuple[PairCandidate, Variant]]) -> list[bool]:
+    """For each pair and variant: whether the sentence with the variant restored still parses
+    the pair as a collocation of the kinds we restore (``related``); one batch for all."""
+    restored = [restored_sentence(doc, pair, v) for pair, v in pairs]
+    parsed = doc.parse_texts([text for text, _, _ in restored], without=NOT_READ) if restored else []
     if parsed is None:
-        return False
-    at = {tok.idx: tok for tok in parsed}
-    a, b = at.get(len(before)), at.get(len(before) + len(first) + len(between))
-    return a is not None and b is not None and related(a, b)
+        return [False] * len(pairs)
+    out = []
+    for (_, i, j), sent in zip(restored, parsed, strict=True):
+        at = {tok.idx: tok for tok in sent}
+        a, b = at.get(i), at.get(j)
+        out.append(a is not None and b is not None and related(a, b))
+    return out
 
 
 def restore(pair: PairCandidate, v: Variant) -> str:
@@ -173,40 +185,54 @@ class ImplausibleCollocation(Rule):
                 scored.append((pair, ranked))
         if not scored:
             return
-        doc.prefetch(doc.sentence_at(p.first.start) for p, _ in scored)
+        doc.prefetch((doc.sentence_at(p.first.start) for p, _ in scored), without=NOT_READ)
+        fitting = [(pair, self._fitting(doc, pair, ranked)) for pair, ranked in scored]
+        # the counts do not know part of speech: "miles away" is counted as a measure phrase,
+        # so it does not attest "miles astern" as a collocation.  Put each restoration back
+        # into its sentence and keep it only if it is parsed as the same construction, best
+        # first, as many as are shown: the first MAX_SUGGESTIONS of every pair in one batch,
+        # any further one only for a pair that needs it.
+        first = [(pair, v) for pair, fits in fitting for _, v in fits[:MAX_SUGGESTIONS]]
+        checked = dict(zip(((id(pair), v) for pair, v in first), same_construction(doc, first), strict=True))
         taken: list[Span] = []
-        for pair, ranked in scored:
+        for pair, fits in fitting:
             span = Span(pair.first.start, pair.second.end)
-            if any(span.overlaps(t) for t in taken):
+            if not fits or any(span.overlaps(t) for t in taken):
                 continue
-            diag = self._diagnose(doc, pair, span, ranked)
-            if diag is not None:
+            kept = []
+            for p, v in fits:
+                ok = checked.get((id(pair), v))
+                if ok is None:
+                    ok = same_construction(doc, [(pair, v)])[0]
+                if ok:
+                    kept.append((p, v))
+                    if len(kept) == MAX_SUGGESTIONS:
+                        break
+            if kept:
                 taken.append(span)
-                yield diag
+                yield self._diagnose(doc, pair, span, kept)
 
-    def _diagnose(
-        self, doc: Document, pair: PairCandidate, span: Span, ranked: list[tuple[float, Variant]]
-    ) -> Diagnostic | None:
+    def _fitting(
+        self, doc: Document, pair: PairCandidate, ranked: list[tuple[float, Variant]]
+    ) -> list[tuple[float, Variant]]:
+        """The variants above THRESHOLD whose swapped words may carry the tags the parser gives
+        the text's words, when the parser makes the pair a collocation of our kinds (else none)."""
         first, second = token_at(doc, pair.first), token_at(doc, pair.second)
         if first is None or second is None:  # no pipeline: the statistics alone are not enough
-            return None
+            return []
         if not related(first, second):
-            return None
+            return []
         tags = (first.tag_, second.tag_)
-        fitting = [
+        return [
             (p, v)
             for p, v in ranked
             if p >= THRESHOLD
             and all(not s or tag in t.split("|") for s, t, tag in zip(v.swapped, v.tags, tags, strict=True))
         ]
-        # the counts do not know part of speech: "miles away" is counted as a measure phrase,
-        # so it does not attest "miles astern" as a collocation.  Put the restoration back into
-        # the sentence and keep it only if it is parsed as the same construction (best first,
-        # as many as are shown).
-        kept = ((p, v) for p, v in fitting if same_construction(doc, pair, v))
-        fitting = list(islice(kept, MAX_SUGGESTIONS))
-        if not fitting:
-            return None
+
+    def _diagnose(
+        self, doc: Document, pair: PairCandidate, span: Span, fitting: list[tuple[float, Variant]]
+    ) -> Diagnostic:
         prob, best = fitting[0]
         suggestions = [restore(pair, v) for _, v in fitting[:MAX_SUGGESTIONS]]
         spun = doc.text[span.start : span.end]

@@ -7,7 +7,7 @@ from spinlint.document import Document, Word
 from spinlint.lexicon import ngrams, originals
 from spinlint.model import Diagnostic, Severity
 from spinlint.packs import match_case
-from spinlint.plugins.collocation.implausible_collocation import ImplausibleCollocation, _proper, token_at
+from spinlint.plugins.collocation.implausible_collocation import NOT_READ, ImplausibleCollocation, _proper, token_at
 from spinlint.plugins.collocation.scan import adjacent, stop_words
 from spinlint.rule import Rule
 
@@ -128,7 +128,7 @@ class RareSubstitute(Rule):
         ]
         if not found:
             return
-        doc.prefetch(doc.sentence_at(w.start) for w, _ in found)
+        doc.prefetch((doc.sentence_at(w.start) for w, _ in found), without=NOT_READ)
         for word, fits in found:
             tok = token_at(doc, word)
             if tok is None:
