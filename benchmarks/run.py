@@ -253,6 +253,7 @@ def throughput(run: dict[str, Any], ids: Sequence[str]) -> dict[str, Any]:
         "words_per_second_wall": round(words / wall) if wall else None,
         "words_per_second_cpu": round(words / cpu) if cpu else None,
         "startup_seconds": round(run["startup"], 2),
+        "pipeline_loaded_in_startup": run.get("pipeline_loaded_in_startup"),
         "peak_rss_mb": run["peak_rss_mb"],
     }
 

@@ -26,9 +26,13 @@ SENTENCE_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-
 
 
 # Pipeline components a rule may leave out of a shared parse (``prefetch(..., without=...)``)
-# because no other component reads what they write: they can be run on the cached parse when
-# a later rule asks for them, with the same result as a full parse.
-LATE_COMPONENTS = frozenset({"ner", "lemmatizer"})
+# because no component before them reads what they write: they can be run, in pipeline order,
+# on the cached parse when a later rule asks for them, with the same result as a full parse.
+# The attribute ruler (POS and morphology from the tags; the lemmatizer after it reads them)
+# and the entity recogniser (its own tok2vec) are most of the time of en_core_web_sm here: on
+# 3,000 news sentences the pipeline without NER took 13.0 s, without the ruler too 8.1 s,
+# with the same tags, dependencies and heads on every token.
+LATE_COMPONENTS = frozenset({"attribute_ruler", "lemmatizer", "ner"})
 
 
 class Word(NamedTuple):
@@ -150,9 +154,9 @@ class Document:
 
     @staticmethod
     def _skippable(nlp: Language, without: Iterable[str]) -> tuple[str, ...]:
-        """The components of ``without`` that may be left out of a shared parse and run later:
-        only those no other component reads (the recogniser and the lemmatizer write their
-        own attributes; the tagger and parser listen to the shared tok2vec)."""
+        """The components of ``without`` that may be left out of a shared parse and run later
+        (``LATE_COMPONENTS``; the tagger and parser listen to the shared tok2vec), in
+        pipeline order."""
         names = set(without) & LATE_COMPONENTS
         return tuple(name for name in nlp.pipe_names if name in names)
 

@@ -17,7 +17,7 @@ def _pair(text: str, first: str, second: str, restored: tuple[str, str], swapped
     pipeline = nlp_mod.load(nlp_mod.components_for(["tagger", "parser"]))
     doc = Document(source=SourceFile("t.txt", text), prose=text, nlp_loader=lambda: pipeline)
     words = {w.text: w for w in doc.words}
-    variant = Variant(*restored, swapped=swapped, tags=("", ""), count=1, association=1.0, gap=1.0)
+    variant = Variant(*restored, swapped=swapped, tags=("", ""), occurrences=1, association=1.0, gap=1.0)
     pair = PairCandidate(words[first], words[second], (variant,))
     (kept,) = same_construction(doc, [(pair, variant)])
     return kept
@@ -45,8 +45,12 @@ def test_same_construction_checks_many_restorations_in_one_batch_in_order() -> N
     pipeline = nlp_mod.load(nlp_mod.components_for(["tagger", "parser"]))
     doc = Document(source=SourceFile("t.txt", text), prose=text, nlp_loader=lambda: pipeline)
     w = {x.text: x for x in doc.words}
-    market = Variant("stock", "markets", swapped=(False, True), tags=("", ""), count=1, association=1.0, gap=1.0)
-    away = Variant("miles", "away", swapped=(False, True), tags=("", ""), count=1, association=1.0, gap=1.0)
+    market = Variant(
+        "stock", "markets", swapped=(False, True), tags=("", ""), occurrences=1, association=1.0, gap=1.0
+    )
+    away = Variant(
+        "miles", "away", swapped=(False, True), tags=("", ""), occurrences=1, association=1.0, gap=1.0
+    )
     pairs = [
         (PairCandidate(w["miles"], w["astern"], (away,)), away),
         (PairCandidate(w["Stock"], w["showcases"], (market,)), market),

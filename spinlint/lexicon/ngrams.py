@@ -11,7 +11,7 @@ The two tab-separated files are parsed once and cached as a ``marshal`` dump (se
 from __future__ import annotations
 
 import os
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from spinlint.lexicon.cache import load_or_build
 
@@ -79,6 +79,11 @@ def bigram_table() -> dict[str, int]:
     return _tables()[1]
 
 
+def unigram_table() -> dict[str, int]:
+    """The raw ``word -> count`` map (lower case), for hot loops."""
+    return _tables()[0]
+
+
 def bigram(first: str, second: str) -> int:
     """Count of the pair in the corpus (0 when below the 100k cut-off)."""
     return _bigrams().get(f"{first.lower()} {second.lower()}", 0)
@@ -88,14 +93,14 @@ def unigram(word: str) -> int:
     return _unigrams().get(word.lower(), 0)
 
 
-@lru_cache(maxsize=4096)
+@cache
 def followers(word: str) -> frozenset[str]:
     """Every word listed after ``word`` in the bigram counts."""
     joined = _tables()[2].get(word.lower())
     return frozenset(joined.split(" ")) if joined else frozenset()
 
 
-@lru_cache(maxsize=4096)
+@cache
 def preceders(word: str) -> frozenset[str]:
     """Every word listed before ``word`` in the bigram counts."""
     joined = _tables()[3].get(word.lower())

@@ -14,7 +14,7 @@ precomputes exactly that map, and only the part the rules can use:
   words) or a rarer one whose Moby entry links back to ``o`` (mutual links are the tight
   ones: "counterfeit" <-> "artificial"; one-way links are loose: "counterfeit" -> "like").
 
-The result maps ``w`` to ``((o, tag), ...)``, most frequent ``o`` first, plus a Zipf table
+The result maps ``w`` to its originals ``o`` with their tags, most frequent ``o`` first, plus a Zipf table
 for every word involved, so the rules need neither wordfreq nor lemminflect at run time
 (loading those costs ~0.3 s and ~1.8 s).  Building takes a few seconds, once; the map is
 cached on disk by ``spinlint.lexicon.cache`` keyed on the Moby, wordsegment and wordfreq data
@@ -29,7 +29,7 @@ from spinlint.lexicon import ngrams, thesaurus
 from spinlint.lexicon.cache import load_or_build
 from spinlint.lexicon.frequency import frequency_sources
 
-VERSION = "1"
+VERSION = "2"  # 2: originals and their tags as two aligned lists
 MIN_ORIGINAL_ZIPF = 3.3
 MIN_SUBSTITUTE_ZIPF = 1.5  # below this a "synonym" is too obscure for any spinner's list
 TOP_COMMON = 10
@@ -113,13 +113,18 @@ def _build() -> tuple[Table, dict[str, float]]:
                             item = f"{o}:{tag}"
                             edges[w] = f"{edges[w]} {item}" if w in edges else item
 
-    # one string per word ("markets:NNS trades:NNS"): 44k objects load in milliseconds,
-    # where 850k tuples took most of a second
+    # one string per word, the originals (commonest first) and then, after a tab, each one's
+    # tags ("markets trades\tNNS NNS|VBZ"): 44k objects load in milliseconds, where 850k
+    # tuples took most of a second, and a look-up is two C-level splits
     words = set(edges)
     for w, joined in edges.items():
-        items = sorted(dict.fromkeys(joined.split(" ")), key=lambda item: -zipf(item.partition(":")[0]))
-        words.update(item.partition(":")[0] for item in items)
-        edges[w] = " ".join(items)
+        by_original: dict[str, list[str]] = {}
+        for item in dict.fromkeys(joined.split(" ")):
+            o, _, tag = item.partition(":")
+            by_original.setdefault(o, []).append(tag)
+        ranked = sorted(by_original, key=lambda o: -zipf(o))
+        words.update(ranked)
+        edges[w] = " ".join(ranked) + "\t" + " ".join("|".join(by_original[o]) for o in ranked)
     return edges, {word: zipf(word) for word in words}
 
 
@@ -136,19 +141,17 @@ def originals(word: str) -> tuple[tuple[str, str], ...]:
 
     ``word`` is a lower-case surface form; the originals have the same inflection.
     """
-    joined = _index()[0].get(word)
-    if not joined:
-        return ()
-    return tuple((o, t) for o, _, t in (item.partition(":") for item in joined.split(" ")))
+    return tuple((o, tag) for o, tags in original_tags(word).items() for tag in tags.split("|"))
 
 
 @lru_cache(maxsize=8192)
 def original_tags(word: str) -> dict[str, str]:
-    """``{original: "TAG|TAG"}`` for ``word``: set operations on the originals, commonest first."""
-    out: dict[str, str] = {}
-    for o, tag in originals(word):
-        out[o] = f"{out[o]}|{tag}" if o in out else tag
-    return out
+    """``{original: "TAG|TAG"}`` for ``word``, commonest first (for set operations)."""
+    joined = _index()[0].get(word)
+    if not joined:
+        return {}
+    names, _, tags = joined.partition("\t")
+    return dict(zip(names.split(" "), tags.split(" "), strict=True))
 
 
 def has_originals(word: str) -> bool:
@@ -160,6 +163,11 @@ def spun_forms() -> Table:
     """The raw ``word -> originals`` map, for membership tests in hot loops (``in`` on it is
     ``has_originals`` without a call per word)."""
     return _index()[0]
+
+
+def zipf_table() -> dict[str, float]:
+    """The raw ``word -> Zipf`` map behind ``zipf``, for hot loops."""
+    return _index()[1]
 
 
 def zipf(word: str) -> float:

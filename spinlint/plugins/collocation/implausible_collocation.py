@@ -73,8 +73,9 @@ def corroborated(pair: PairCandidate, starts: list[int], ends: list[int]) -> boo
     return others >= CORROBORATING
 
 
-# What COL and LEX read of a parse: tags and dependencies, never entities.
-NOT_READ = ("ner", "lemmatizer")
+# What COL and LEX leave out of a parse: they read the tagger's tags and the parser's
+# dependencies, never POS, lemmas or entities (see ``spinlint.document.LATE_COMPONENTS``).
+NOT_READ = ("attribute_ruler", "lemmatizer", "ner")
 
 
 def token_at(doc: Document, word: Word) -> Any:
@@ -242,7 +243,7 @@ class ImplausibleCollocation(Rule):
             kind = "a rarer thesaurus synonym"
         message = (
             f"'{spun}' is not attested in the reference counts; '{best.text}' occurs "
-            f"{best.count:,} times ({best.association:,.0f}x chance) and {swapped} {kind} "
+            f"{best.occurrences:,} times ({best.association:,.0f}x chance) and {swapped} {kind} "
             "of the original: a spun collocation?"
         )
         return self.diagnostic(
@@ -253,7 +254,7 @@ class ImplausibleCollocation(Rule):
             evidence=(
                 ("pair", spun),
                 ("restored", best.text),
-                ("restored_count", str(best.count)),
+                ("restored_count", str(best.occurrences)),
                 ("association", f"{best.association:.1f}"),
                 ("zipf_gap", f"{best.gap:.2f}"),
                 ("source", "wordsegment bigrams (Google Web 1T); Moby thesaurus"),

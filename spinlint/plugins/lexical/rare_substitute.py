@@ -7,7 +7,12 @@ from spinlint.document import Document, Word
 from spinlint.lexicon import ngrams, originals
 from spinlint.model import Diagnostic, Severity
 from spinlint.packs import match_case
-from spinlint.plugins.collocation.implausible_collocation import NOT_READ, ImplausibleCollocation, _proper, token_at
+from spinlint.plugins.collocation.implausible_collocation import (
+    NOT_READ,
+    ImplausibleCollocation,
+    _proper,
+    token_at,
+)
 from spinlint.plugins.collocation.scan import adjacent, stop_words
 from spinlint.rule import Rule
 
