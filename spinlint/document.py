@@ -76,9 +76,9 @@ class Document:
     @property
     def words(self) -> list[Word]:
         if self._words is None:
-            new = Word._make
-            found = WORD.finditer(self.prose)
-            self._words = [new((m.start(), m.end(), t, t.lower())) for m in found for t in (m.group(),)]
+            # tuple.__new__ itself: a quarter faster than the classmethod Word._make
+            new, found = tuple.__new__, WORD.finditer(self.prose)
+            self._words = [new(Word, (m.start(), m.end(), t, t.lower())) for m in found for t in (m.group(),)]
         return self._words
 
     @property

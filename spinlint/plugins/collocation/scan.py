@@ -96,16 +96,19 @@ MAX_SPUN_ZIPF = 4.6  # words commoner than this are too ordinary to be a telling
 
 
 @lru_cache(maxsize=8192)
-def _likely_originals(word: str) -> tuple[tuple[str, str, float], ...]:
+def _likely_originals(word: str) -> tuple[dict[str, tuple[str, float]], frozenset[str]]:
+    """``{original: (tags, gap)}`` of a rare word's clearly commoner candidate originals, and
+    the same originals as a set (intersecting two sets walks the smaller one)."""
     zipf = originals.zipf_table()
     z = zipf.get(word, 0.0)
     if z > MAX_SPUN_ZIPF:
-        return ()
-    return tuple(
-        (o, tags, gap)
+        return {}, frozenset()
+    found = {
+        o: (tags, gap)
         for o, tags in originals.original_tags(word).items()
         if (gap := zipf.get(o, 0.0) - z) >= MIN_GAP
-    )
+    }
+    return found, frozenset(found)
 
 
 @lru_cache(maxsize=65536)
@@ -113,27 +116,27 @@ def _variants(la: str, lb: str) -> tuple[Variant, ...]:
     """Attested restorations of the pair ``la lb``, strongest first (a pure function of the
     two words, so repeated pairs are looked up once)."""
     found: list[Variant] = []
-    counts = ngrams.bigram_table()
-    za, zb = originals.zipf(la), originals.zipf(lb)
+    counts, zipf = ngrams.bigram_table(), originals.zipf_table()
+    za, zb = zipf.get(la, 0.0), zipf.get(lb, 0.0)
     # one word swapped: every candidate original that the counts list next to the other word
     # (set intersections in C: a word may have hundreds of candidate originals)
     first_tags, second_tags = originals.original_tags(la), originals.original_tags(lb)
     if first_tags:
         for o in ngrams.preceders(lb).intersection(first_tags):
-            gap = originals.zipf(o) - za
+            gap = zipf.get(o, 0.0) - za
             found.append(_variant(o, lb, (True, False), (first_tags[o], ""), counts[o + " " + lb], gap))
     if second_tags:
         for o in ngrams.followers(la).intersection(second_tags):
-            gap = originals.zipf(o) - zb
+            gap = zipf.get(o, 0.0) - zb
             found.append(_variant(la, o, (False, True), ("", second_tags[o]), counts[la + " " + o], gap))
-    oa, ob = _likely_originals(la), _likely_originals(lb)
+    (oa, _), (ob, seconds) = _likely_originals(la), _likely_originals(lb)
     if oa and ob:
         # both words swapped ("bosom peril"): rare substitutes only, and only originals the
         # counts list after o1
-        second = {o: (tag, gap) for o, tag, gap in ob}
-        for o1, t1, g1 in oa:
-            for o2 in ngrams.followers(o1).intersection(second):
-                t2, g2 = second[o2]
+        followers = ngrams.followers
+        for o1, (t1, g1) in oa.items():
+            for o2 in followers(o1) & seconds:
+                t2, g2 = ob[o2]
                 found.append(_variant(o1, o2, (True, True), (t1, t2), counts[o1 + " " + o2], min(g1, g2)))
     found.sort(key=lambda v: -v.strength)
     return tuple(found)
