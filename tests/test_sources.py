@@ -219,6 +219,9 @@ HTML_SKIPPED = {
     "pre": "<pre>A Kremlin- backed group</pre>",
     "code": "<p>Run <code>A Kremlin- backed group</code>.</p>",
     "nested pre": "<pre><b>A Kremlin- backed group</b></pre>",
+    "pre with markup-like text": "<pre><span>x</span></b></p><p>A Kremlin- backed group</p></pre>",
+    "unclosed pre": "<p>Text.</p><pre><span>x</span> A Kremlin- backed group",
+    "upper-case pre": "<PRE><i>A Kremlin- backed group</i></Pre>",
     "textarea": "<textarea>A Kremlin- backed group</textarea>",
     "template": "<template><p>A Kremlin- backed group</p></template>",
     "attribute": '<img alt="A Kremlin- backed group" src="x.png">',
@@ -230,6 +233,17 @@ HTML_SKIPPED = {
 @pytest.mark.parametrize("name", sorted(HTML_SKIPPED))
 def test_html_skips(name: str) -> None:
     assert masked("html", HTML_SKIPPED[name])
+
+
+def test_html_text_after_a_raw_element_is_prose_again() -> None:
+    src = "<pre><span>code</span></pre>\n<p>A Kremlin- backed group.</p>"
+    assert prose_of("html", src).text.split() == ["A", "Kremlin-", "backed", "group."]
+
+
+def test_html_nested_code_elements_are_counted_not_read_raw() -> None:
+    # kbd may hold kbd: the text between two inner ones is still inside the outer one
+    src = "<p><kbd><kbd>Ctrl</kbd>-<kbd>A</kbd></kbd> moves A Kremlin- backed group.</p>"
+    assert prose_of("html", src).text.split() == ["moves", "A", "Kremlin-", "backed", "group."]
 
 
 def test_html_keeps_text_nodes_and_blanks_entities() -> None:

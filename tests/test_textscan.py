@@ -161,3 +161,36 @@ def test_detached_hyphen_scan_matches_finditer(text: str) -> None:
 @given(texts(GLUES))
 def test_glued_word_scan_matches_finditer(text: str) -> None:
     same(glued_word.PATTERN, glued_word.glued, text)
+
+
+# The sentence splitter matches the stop itself; the plain statement of the rule is "an end
+# right after . ! ? (and closing quotes) before whitespace and a capital or digit".
+SENTENCE_SPEC = re.compile(r"(?<=[.!?])[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])|\n[ \t\r]*\n")
+SENTENCE_TOKENS = [
+    "Yes",
+    "no",
+    "A1",
+    "9",
+    ".",
+    "!",
+    "?",
+    "?!",
+    "...",
+    '"',
+    "”",
+    "’",
+    ")",
+    "]",
+    "(",
+    "“",
+    "e.g.",
+    "\n",
+]
+
+
+@settings(max_examples=400, deadline=None)
+@given(texts(SENTENCE_TOKENS))
+def test_sentence_ends_match_the_lookbehind_statement(text: str) -> None:
+    from spinlint.document import SENTENCE_END
+
+    assert [m.end() for m in SENTENCE_END.finditer(text)] == [m.end() for m in SENTENCE_SPEC.finditer(text)]

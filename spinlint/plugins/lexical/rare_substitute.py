@@ -113,12 +113,12 @@ class RareSubstitute(Rule):
         # a word inside a pair COL reports is explained there (shared, computed once)
         covered = [d.span for d in _COLLOCATIONS.findings(doc)]
         found: list[tuple[Word, list[Fit]]] = []
+        forms, zipf = originals.spun_forms(), originals.zipf_table()
         for i, word in enumerate(words):
             lw = word.lower
-            if lw in stop or not lw.isalpha() or not originals.has_originals(lw):
+            if lw not in forms or lw in stop or not lw.isalpha():
                 continue
-            z = originals.zipf(lw)
-            if not 0 < z <= MAX_ZIPF or _proper(doc, word):
+            if not 0 < zipf.get(lw, 0.0) <= MAX_ZIPF or _proper(doc, word):
                 continue
             if any(word.span.overlaps(c) for c in covered):
                 continue  # COL reports the pair
