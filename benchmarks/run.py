@@ -437,17 +437,18 @@ def markdown(r: dict[str, Any]) -> str:
         lines.append(f"| {label} | {target} | {_cell(_get(s, path), spec)} | {_cell(_get(p, path), spec)} |")
     lines += [
         "",
-        "Alarms per 1,000 words on each clean corpus:",
+        "Alarms per 1,000 words and words per second (CPU time) on each clean corpus:",
         "",
-        "| corpus | words | spinlint | proselint |",
+        "| corpus | words | spinlint alarms | proselint alarms | spinlint words/s | proselint words/s |",
     ]
-    lines.append("|---|---|---|---|")
+    lines.append("|---|---|---|---|---|---|")
     for corpus, v in s["clean_by_corpus"].items():
         pv = p["clean_by_corpus"].get(corpus, {})
         note = " (quotes spun examples on purpose; not in the headline)" if corpus == "repo-docs" else ""
         lines.append(
             f"| {corpus}{note} | {v['words']:,} | {_cell(v['per_1000_words'], F3)} | "
-            f"{_cell(pv.get('per_1000_words'), F3)} |"
+            f"{_cell(pv.get('per_1000_words'), F3)} | {_cell(v.get('words_per_second_cpu'), '{:,}')} | "
+            f"{_cell(pv.get('words_per_second_cpu'), '{:,}')} |"
         )
     lines += [
         "",
@@ -717,6 +718,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             ids = [d.id for d in (*clean, *own_docs) if d.corpus == corpus]
             a = scorer.alarms(findings(run, ids), words_of(run_s, ids))
             out["clean_by_corpus"][corpus] = {k: a[k] for k in ("words", "alarms", "per_1000_words")}
+            # the reader's cost differs by format (HTML markup is parsed, plain text is not)
+            cpu = sum(run["by_id"][i]["cpu"] for i in ids)
+            out["clean_by_corpus"][corpus]["words_per_second_cpu"] = round(a["words"] / cpu) if cpu else None
         for key, docs, gold in (
             ("spin_dev", spin_dev_docs, gold_dev),
             ("spin_test", spin_test_docs, gold_test),
