@@ -130,3 +130,74 @@ def test_linting_an_idiom_finding_loads_neither_lemminflect_nor_spacy(tmp_path: 
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "[]"
+
+
+def _thesaurus_relation(original: str, found: str) -> str:
+    """IDM's ``relation`` as first written, straight on the thesaurus: the statement the
+    precomputed links table must agree with."""
+    from spinlint.plugins.idiom.lexicon import regular_lemmas
+
+    for lemma in regular_lemmas(found):
+        if lemma == original:
+            return ""
+        if lemma in thesaurus.synonyms(original) or original in thesaurus.synonyms(lemma):
+            return "Moby synonym"
+    return ""
+
+
+def test_idiom_links_table_agrees_with_the_thesaurus() -> None:
+    from spinlint.plugins.idiom.lexicon import idioms, relation, relatives
+
+    words = sorted({w for idiom in idioms() for w in idiom.words})[::15]
+    checked = linked = 0
+    for original in words:
+        assert relatives(original) == frozenset(thesaurus.synonyms(original)) | frozenset(
+            thesaurus.heads(original)
+        )
+        # the words relation can accept, their inflections, and words it must refuse
+        found = sorted(relatives(original))[:12] + [original + "s", original + "ed", "table", "quickly"]
+        for f in found:
+            expected = _thesaurus_relation(original, f)
+            assert relation(original, f) == expected, (original, f)
+            checked += 1
+            linked += bool(expected)
+    assert checked > 500 and 0 < linked < checked  # both answers were exercised
+
+
+def test_entity_listing_table_agrees_with_the_thesaurus() -> None:
+    from spinlint.plugins.entity.names import known_names
+    from spinlint.plugins.entity.spun_name import linked_back
+    from spinlint.plugins.idiom.lexicon import regular_lemmas
+
+    words = sorted({w.lower() for name in known_names() for w in name})[::3]
+    checked = linked = 0
+    for word in words:
+        for found in sorted(thesaurus.synonyms(word))[:8] + ["table", word + "s"]:
+            expected = any(
+                t in thesaurus.synonyms(f) for f in regular_lemmas(found) for t in regular_lemmas(word)
+            )
+            assert linked_back(found, word) == expected, (found, word)
+            checked += 1
+            linked += expected
+    assert checked > 200 and 0 < linked < checked
+
+
+def test_linting_idiom_and_name_candidates_does_not_load_the_thesaurus(tmp_path: Path) -> None:
+    """IDM001, IDM002 and ENT002 read small precomputed tables; the whole Moby index (~0.1 s
+    to load) stays out of a linting process.  (Only a name finding that two names compete for
+    -- "Joined Countries": United Nations or United Kingdom? -- loads it, to rank them.)"""
+    page = tmp_path / "page.md"
+    page.write_text(
+        "The old firm finally kicked the pail last spring. The 45-year-elderly man was there.\n"
+        "The vote was close, Related Press reported.\n",
+        encoding="utf-8",
+    )
+    code = (
+        "from spinlint.runner import Options, lint_file\n"
+        "from spinlint.lexicon import thesaurus\n"
+        f"r = lint_file({str(page)!r}, Options(use_cache=False, select=('IDM', 'ENT002')))\n"
+        "print(sorted({d.code for d in r.diagnostics}), thesaurus._index.cache_info().currsize)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "['IDM001', 'IDM002'] 0"

@@ -311,7 +311,18 @@ def same_lemma(a: str, b: str) -> bool:
 def relation(original: str, found: str) -> str:
     """How ``found`` relates to ``original`` in the Moby thesaurus ('' when it does not).
     Regular inflection only (``regular_lemmas``): asked for every near-idiom in a document,
-    it must not load lemminflect (~0.5 s); lemminflect runs only to inflect a suggestion."""
+    it must not load lemminflect (~0.5 s); lemminflect runs only to inflect a suggestion.
+    For an idiom word the links come from a small precomputed table (``_links``), so linting
+    does not load the whole thesaurus (~0.1 s of every cold start)."""
+    links = _links(original)
+    if links is not None:
+        syns, listing = links
+        for lemma in regular_lemmas(found):
+            if lemma == original:
+                return ""
+            if lemma in syns or lemma.lower() in listing:
+                return "Moby synonym"
+        return ""
     for lemma in regular_lemmas(found):
         if lemma == original:
             return ""
@@ -325,7 +336,50 @@ def relatives(original: str) -> frozenset[str]:
     """The words ``relation`` can link to ``original``: its Moby synonyms and the head words
     that list it.  ``relation(original, found)`` is '' unless a regular lemma of ``found`` is
     among them, so this set is a cheap test to ask first."""
+    entry = _relatives_table().get(original)
+    if entry is not None:
+        return frozenset(entry[0].split(",")) - {""}
     return frozenset(synonyms(original)) | frozenset(heads(original))
+
+
+RELATIVES_VERSION = "1"
+
+
+def _build_relatives() -> dict[str, tuple[str, str, str]]:
+    """For each idiom word, comma-joined: its relatives (Moby synonyms and every head word
+    whose entry lists it), its synonyms, and the head words whose *kept* entry lists it (a
+    head with two entries keeps the last, as ``synonyms`` does): what ``relatives`` and
+    ``relation`` read, so that the thesaurus index is only loaded to build this."""
+    words = sorted({w for idiom in idioms() for w in idiom.words})
+    listing: dict[str, list[str]] = defaultdict(list)
+    wanted = set(words)
+    for head, joined in thesaurus._index()[0].items():
+        for syn in joined.split(","):
+            if syn in wanted:
+                listing[syn].append(head)
+    return {
+        w: (
+            ",".join(sorted(frozenset(synonyms(w)) | frozenset(heads(w)))),
+            ",".join(synonyms(w)),
+            ",".join(listing.get(w, ())),
+        )
+        for w in words
+    }
+
+
+@lru_cache(maxsize=1)
+def _relatives_table() -> dict[str, tuple[str, str, str]]:
+    sources = (_idioms_path(), thesaurus._path(), __file__)
+    return load_or_build("idiom-relatives", RELATIVES_VERSION, sources, _build_relatives, isolate=True)
+
+
+@lru_cache(maxsize=4096)
+def _links(original: str) -> tuple[frozenset[str], frozenset[str]] | None:
+    """``(synonyms, heads whose kept entry lists it)`` of an idiom word; None for other words."""
+    entry = _relatives_table().get(original)
+    if entry is None:
+        return None
+    return frozenset(entry[1].split(",")) - {""}, frozenset(entry[2].split(",")) - {""}
 
 
 VERB_TAGS = ("VBD", "VBG", "VBN", "VBZ")
