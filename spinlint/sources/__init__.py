@@ -13,6 +13,7 @@ from __future__ import annotations
 import bisect
 import codecs
 import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -163,9 +164,18 @@ def mask(chars: list[str], start: int, end: int) -> None:
             chars[i] = " "
 
 
+_NOT_LINE_END = re.compile(r"[^\r\n]+")
+
+
+def _blank_run(m: re.Match[str]) -> str:
+    return " " * (m.end() - m.start())
+
+
 def masked_except(text: str, keep: Iterable[tuple[int, int]]) -> list[str]:
-    """All of ``text`` blanked except the given ranges."""
-    chars = [c if c in "\r\n" else " " for c in text]
+    """All of ``text`` blanked except the given ranges (line ends always kept).  The blank
+    copy is made a line at a time in C: a character-by-character comprehension took a third
+    of the HTML reader's time on documentation pages."""
+    chars = list(_NOT_LINE_END.sub(_blank_run, text))
     for start, end in keep:
         chars[start:end] = text[start:end]
     return chars
