@@ -157,18 +157,17 @@ def extract(source: SourceFile) -> Prose:
 # Helpers shared by the readers -------------------------------------------------------
 
 
-def mask(chars: list[str], start: int, end: int) -> None:
-    """Blank ``chars[start:end]`` in place, keeping line ends so rows never shift."""
-    for i in range(start, end):
-        if chars[i] not in "\r\n":
-            chars[i] = " "
-
-
 _NOT_LINE_END = re.compile(r"[^\r\n]+")
 
 
 def _blank_run(m: re.Match[str]) -> str:
     return " " * (m.end() - m.start())
+
+
+def mask(chars: list[str], start: int, end: int) -> None:
+    """Blank ``chars[start:end]`` in place, keeping line ends so rows never shift."""
+    if end > start:
+        chars[start:end] = _NOT_LINE_END.sub(_blank_run, "".join(chars[start:end]))
 
 
 def masked_except(text: str, keep: Iterable[tuple[int, int]]) -> list[str]:
