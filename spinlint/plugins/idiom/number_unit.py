@@ -65,7 +65,7 @@ def old_synonyms() -> frozenset[str]:
     """Single-word Moby synonyms of 'old': what a spinner puts in '10-year-old' (cached on
     disk: linting never loads the whole thesaurus index for one entry, ~0.1 s)."""
     sources = (thesaurus._path(), __file__)
-    return frozenset(load_or_build("old-synonyms", "1", sources, _build_old_synonyms))
+    return frozenset(load_or_build("old-synonyms", "1", sources, _build_old_synonyms, isolate=True))
 
 
 class NumberUnitPhrase(Rule):
