@@ -173,28 +173,24 @@ class Document:
         parsed = self._parses[sentence]
         missing = self._skipped.get(sentence)
         if missing:
-            wanted = tuple(name for name in missing if name not in set(without))
+            skip = set(without)
+            wanted = [name for name in missing if name not in skip]
             if wanted:
                 for name in wanted:
                     parsed = self.nlp.get_pipe(name)(parsed)
                 self._parses[sentence] = parsed
-                left = tuple(name for name in missing if name not in wanted)
+                left = tuple(name for name in missing if name in skip)
                 if left:
                     self._skipped[sentence] = left
                 else:
                     del self._skipped[sentence]
         return parsed
 
-    def parse_text(self, text: str, without: Iterable[str] = ()) -> Doc | None:
-        """A one-off parse of ``text`` (a variant of a sentence a rule wants to compare with
-        the original), skipping the pipeline components ``without`` that the rule does not
-        read; not cached, and ``None`` without a pipeline."""
-        parsed = self.parse_texts([text], without)
-        return parsed[0] if parsed else None
-
     def parse_texts(self, texts: Iterable[str], without: Iterable[str] = ()) -> list[Doc] | None:
-        """``parse_text`` for many texts in one ``nlp.pipe`` batch (about half the time of
-        one call each); ``None`` without a pipeline."""
+        """One-off parses of ``texts`` (variants of a sentence a rule wants to compare with
+        the original) in one ``nlp.pipe`` batch (about half the time of one call each),
+        skipping the pipeline components ``without`` that the rule does not read; not cached,
+        and ``None`` without a pipeline."""
         nlp = self.nlp
         if nlp is None:
             return None

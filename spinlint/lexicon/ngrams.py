@@ -109,8 +109,8 @@ def preceders(word: str) -> frozenset[str]:
 
 def expected_bigram(first: str, second: str) -> float:
     """The pair's count if the two words were independent: a surprise test for absence."""
-    a, b = unigram(first), unigram(second)
-    return a * b / TOTAL
+    uni = _tables()[0]  # not ``unigram``: asked for every candidate variant of a scan
+    return uni.get(first.lower(), 0) * uni.get(second.lower(), 0) / TOTAL
 
 
 def association(first: str, second: str) -> float:

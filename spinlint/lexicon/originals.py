@@ -154,14 +154,9 @@ def original_tags(word: str) -> dict[str, str]:
     return dict(zip(names.split(" "), tags.split(" "), strict=True))
 
 
-def has_originals(word: str) -> bool:
-    """A cheap membership test for scanning every word of a document."""
-    return word in _index()[0]
-
-
 def spun_forms() -> Table:
-    """The raw ``word -> originals`` map, for membership tests in hot loops (``in`` on it is
-    ``has_originals`` without a call per word)."""
+    """The raw ``word -> originals`` map: ``word in spun_forms()`` tells whether a word has
+    candidate originals (a membership test for scanning every word of a document)."""
     return _index()[0]
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
 from spinlint.lexicon.cache import load_or_build
@@ -60,6 +60,20 @@ def _index() -> tuple[dict[str, str], dict[str, str]]:
 def synonyms(word: str) -> tuple[str, ...]:
     joined = _index()[0].get(word.lower())
     return tuple(joined.split(",")) if joined else ()
+
+
+def listing_heads(words: Iterable[str]) -> dict[str, list[str]]:
+    """For each of ``words`` (lower case) the head words whose entry lists it, reading the
+    entry ``synonyms`` reads (a head with two entries keeps the last; ``heads`` counts both):
+    ``word in synonyms(h)`` exactly, for tables built once so that linting need not load
+    this index."""
+    wanted = set(words)
+    out: dict[str, list[str]] = {}
+    for head, joined in _index()[0].items():
+        for syn in joined.split(","):
+            if syn in wanted:
+                out.setdefault(syn, []).append(head)
+    return out
 
 
 @lru_cache(maxsize=4096)

@@ -84,6 +84,8 @@ class PairCandidate:
 
 def adjacent(doc: Document, a: Word, b: Word) -> bool:
     """Two words separated only by spaces or one line break (no punctuation, no paragraph)."""
+    if b.start - a.end == 1:  # the usual case, one character: no slice to build
+        return doc.prose[a.end].isspace()
     gap = doc.prose[a.end : b.start]
     return (not gap.strip()) and gap.count("\n") <= 1 and bool(gap)
 
@@ -145,9 +147,8 @@ def _variants(la: str, lb: str) -> tuple[Variant, ...]:
 def _variant(
     first: str, second: str, swapped: tuple[bool, bool], tags: tuple[str, str], n: int, gap: float
 ) -> Variant:
-    uni = ngrams.unigram_table()
-    expected = uni.get(first, 0) * uni.get(second, 0) / ngrams.TOTAL
-    return Variant(first, second, swapped, tags, n, n / max(expected, 1.0), round(gap, 2))
+    assoc = n / max(ngrams.expected_bigram(first, second), 1.0)
+    return Variant(first, second, swapped, tags, n, assoc, round(gap, 2))
 
 
 def pair_candidates(doc: Document) -> list[PairCandidate]:
@@ -159,14 +160,14 @@ def pair_candidates(doc: Document) -> list[PairCandidate]:
     forms = originals.spun_forms()
     counts = ngrams.bigram_table()
     out: list[PairCandidate] = []
-    words, prose = doc.words, doc.prose
+    words = doc.words
     for a, b in zip(words, words[1:], strict=False):
         la, lb = a.lower, b.lower
         if la in stop or lb in stop or not (la in forms or lb in forms):
             continue
         if not la.isalpha() or not lb.isalpha() or (la + " " + lb) in counts:
             continue
-        if not (prose[a.end].isspace() if b.start - a.end == 1 else adjacent(doc, a, b)):
+        if not adjacent(doc, a, b):
             continue
         variants = _variants(la, lb)
         if variants:

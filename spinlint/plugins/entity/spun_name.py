@@ -83,11 +83,7 @@ def _build_listing() -> dict[str, str]:
     as ``synonyms`` reads it) lists it, comma-joined: what ``linked_back`` asks, so linting
     does not load the whole thesaurus index (~0.1 s of a cold start)."""
     targets = {t for name in known_names() for w in name for t in regular_lemmas(w.lower())}
-    listing: dict[str, list[str]] = {}
-    for head, joined in thesaurus._index()[0].items():
-        for syn in joined.split(","):
-            if syn in targets:
-                listing.setdefault(syn, []).append(head)
+    listing = thesaurus.listing_heads(targets)
     return {t: ",".join(listing.get(t, ())) for t in sorted(targets)}
 
 

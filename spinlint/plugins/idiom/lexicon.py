@@ -351,12 +351,7 @@ def _build_relatives() -> dict[str, tuple[str, str, str]]:
     head with two entries keeps the last, as ``synonyms`` does): what ``relatives`` and
     ``relation`` read, so that the thesaurus index is only loaded to build this."""
     words = sorted({w for idiom in idioms() for w in idiom.words})
-    listing: dict[str, list[str]] = defaultdict(list)
-    wanted = set(words)
-    for head, joined in thesaurus._index()[0].items():
-        for syn in joined.split(","):
-            if syn in wanted:
-                listing[syn].append(head)
+    listing = thesaurus.listing_heads(words)
     return {
         w: (
             ",".join(sorted(frozenset(synonyms(w)) | frozenset(heads(w)))),
