@@ -25,7 +25,7 @@ WORD = re.compile(r"[^\W_]+(?:[-'’][^\W_]+)*")
 # the cut is the match's end.  (Matching the stop itself rather than looking behind for it
 # finds the same ends in about 60 % of the time: the engine tries a lookbehind at every
 # character.)
-SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])|\n[ \t\r]*\n")
+SENTENCE_END = re.compile(r"[.!?][\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9])|(?:\r\n?|\n)[ \t]*(?:\r\n?|\n)")
 
 
 # Pipeline components a rule may leave out of a shared parse (``prefetch(..., without=...)``)

@@ -141,7 +141,8 @@ class Engine:
             seen.add(key)
             kept.append(d)
         kept.sort(key=lambda d: (d.span.start, d.span.end, d.code))
-        return FileResult(source.path, source, kept, doc.word_count())
+        notice = "; ".join(f"{source.path}:{source.location(at).row}: {msg}" for at, msg in prose.warnings)
+        return FileResult(source.path, source, kept, doc.word_count(), notice=notice or None)
 
 
 def _is_accepted(text: str, d: Diagnostic, accepted: set[str]) -> bool:

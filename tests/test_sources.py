@@ -447,3 +447,63 @@ def test_block_boundaries_end_sentences(name: str, text: str, expected: list[str
     prose = extract(src)
     doc = Document(src, prose.text, breaks=prose.breaks)
     assert [prose.text[s.start : s.end] for s in doc.sentences] == expected
+
+
+# -- nothing is dropped silently ----------------------------------------------------------
+
+SPUN = "The bosom peril cases rose."
+
+
+def tpf001_rows(path: Path) -> list[tuple[int, int]]:
+    result = lint_file(str(path), Options(use_cache=False, select=("TPF001",)))
+    assert result.error is None and result.source is not None, result.error
+    return [
+        (result.source.location(d.span.start).row, result.source.location(d.span.start).column)
+        for d in result.diagnostics
+    ]
+
+
+def test_markdown_past_the_nesting_limit_is_read_as_text(tmp_path: Path) -> None:
+    """markdown-it drops what is nested deeper than its limit; the lines are read as text."""
+    path = tmp_path / "deep.md"
+    path.write_text("Intro.\n\n" + "> " * 50 + "bosom peril here\n\nAfter.\n")
+    assert tpf001_rows(path) == [(3, 101)]
+    proc = run_cli("--no-cache", "--select", "TPF001", "--format", "concise", str(path))
+    assert proc.returncode == 1 and "deep.md:3:101: TPF001" in proc.stdout
+    assert "deep.md:3: Markdown nested deeper than 20 levels" in proc.stderr
+
+
+def test_markdown_below_the_nesting_limit_has_no_warning() -> None:
+    prose = markdown.read("> " * 5 + SPUN + "\n")
+    assert SPUN in prose.text and prose.warnings == []
+
+
+def test_latex_with_a_thousand_unclosed_groups_is_read_as_text(tmp_path: Path) -> None:
+    path = tmp_path / "groups.tex"
+    path.write_text("\\documentclass{article}\n\\begin{document}\n" + "{" * 1000 + SPUN + "\n")
+    assert tpf001_rows(path) == [(3, 1005)]
+    result = lint_file(str(path), Options(use_cache=False, select=("TPF001",)))
+    assert result.notice == f"{path}:1: LaTeX could not be parsed (nested too deeply); read as plain text"
+
+
+def test_latex_fallback_blanks_what_is_not_prose() -> None:
+    src = (
+        "\\documentclass{article}\\title{bosom peril}\n\\begin{document}\n"
+        "See \\cite{bosom-peril} and 50\\% of \\emph{" + SPUN + "} % bosom peril\n"
+        "\\begin{equation} bosom peril \\end{equation} $bosom peril$ done.\n" + "{" * 1000
+    )
+    prose = latex.read(src)
+    assert prose.warnings and len(prose.text) == len(src)
+    assert prose.text.count("bosom peril") == 1 and SPUN in prose.text and "50 %" in prose.text
+    assert [c.text for c in prose.comments] == ["bosom peril"]
+
+
+def test_a_lone_cr_ends_a_line(tmp_path: Path) -> None:
+    path = tmp_path / "mac.txt"
+    path.write_bytes(b"First line.\r\r" + SPUN.encode() + b"\rLast.\r")
+    assert tpf001_rows(path) == [(3, 5)]
+    md = tmp_path / "mac.md"
+    md.write_bytes(b"# Title\r\rFirst line.\r\r" + SPUN.encode() + b"\r")
+    assert tpf001_rows(md) == [(5, 5)]
+    proc = run_cli("--no-cache", "--select", "TPF001", "--format", "full", "--color", "never", str(path))
+    assert "mac.txt:3:5: TPF001" in proc.stdout and f"3 | {SPUN}" in proc.stdout

@@ -30,7 +30,7 @@ def report(results: list[FileResult], out: TextIO, ctx: Context) -> None:
     for r in results:
         if r.source is None:
             continue
-        lines = r.source.text.split("\n")
+        text, starts = r.source.text, r.source.line_starts
         for d in r.diagnostics:
             start = r.source.location(d.span.start)
             end = r.source.location(d.span.end)
@@ -40,7 +40,8 @@ def report(results: list[FileResult], out: TextIO, ctx: Context) -> None:
             head.append(f" {d.message}")
             head.append(f"  (confidence {d.confidence:.2f})", style="dim")
             console.print(head)
-            line = lines[start.row - 1].rstrip("\r").expandtabs(1)
+            stop = starts[start.row] if start.row < len(starts) else len(text)
+            line = text[starts[start.row - 1] : stop].rstrip("\r\n").expandtabs(1)
             gutter = f"{start.row:>5} | "
             snippet = Text()
             snippet.append(gutter, style="blue")

@@ -21,6 +21,7 @@ from pathlib import Path
 from spinlint.model import Location, Span
 
 BOM = "\ufeff"
+LINE_END = re.compile(r"\r\n?|\n")
 
 
 class SourceError(Exception):
@@ -42,6 +43,9 @@ class Prose:
     # Offsets where a block (paragraph, heading, list item, cell) starts: a sentence never
     # runs across one, even when masking leaves no punctuation or blank line between blocks.
     breaks: list[int] = field(default_factory=list)
+    # (offset, message) for parts the reader could not parse and read another way (as plain
+    # text): said on stderr with the file and line, so no prose is ever dropped silently.
+    warnings: list[tuple[int, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -57,18 +61,22 @@ class SourceFile:
     @property
     def line_starts(self) -> list[int]:
         if self._line_starts is None:
-            starts = [0]
-            find = self.text.find
-            i = find("\n")
-            while i != -1:
-                starts.append(i + 1)
-                i = find("\n", i + 1)
-            self._line_starts = starts
+            if "\r" in self.text:
+                self._line_starts = [0, *(m.end() for m in LINE_END.finditer(self.text))]
+            else:  # the common case, in C: no regex match objects
+                starts = [0]
+                find = self.text.find
+                i = find("\n")
+                while i != -1:
+                    starts.append(i + 1)
+                    i = find("\n", i + 1)
+                self._line_starts = starts
         return self._line_starts
 
     def location(self, offset: int) -> Location:
-        """1-based row and code-point column of ``offset`` (a ``\\r`` before ``\\n`` is part
-        of the line end, so a column never counts it)."""
+        """1-based row and code-point column of ``offset``.  A line ends at ``\\n``, ``\\r\\n``
+        or a lone ``\\r`` (old Mac files), as editors count them; a ``\\r`` before ``\\n`` is part
+        of the line end, so a column never counts it."""
         starts = self.line_starts
         row = bisect.bisect_right(starts, offset) - 1
         return Location(row + 1, offset - starts[row] + 1)

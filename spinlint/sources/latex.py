@@ -39,7 +39,7 @@ from pylatexenc.macrospec import (
 )
 
 from spinlint.model import Span
-from spinlint.sources import Comment, Prose, masked_except
+from spinlint.sources import Comment, Prose, mask, masked_except
 
 # Text commands: which entries of the parsed argument list are prose.  The argument specs
 # are pylatexenc's (``*`` star, ``[`` optional, ``{`` mandatory), e.g. \section is ``*[{``.
@@ -187,14 +187,51 @@ class _Walk:
         self.nodes(node.nodelist, body_is_prose)
 
 
+# The plain-text fallback, for a file the parser cannot walk (a thousand unclosed groups
+# overflow its recursion): what is surely not prose is blanked by patterns, the rest is read.
+FALLBACK_NOT_PROSE = re.compile(
+    r"""
+      \\begin\{(?P<env>"""
+    + "|".join(re.escape(e) for e in sorted(NON_PROSE_ENVS, key=len, reverse=True))
+    + r""")\}.*?(?:\\end\{(?P=env)\}|\Z)                       # math, verbatim, drawings
+    | \$\$.*?\$\$ | \\\[.*?\\\] | \\\(.*?\\\)                        # display / inline math
+    | (?<!\\)\$(?:\\.|[^$\\])*\$                                       # $...$
+    | \\(?!(?:"""
+    + "|".join(sorted(TEXT_ARGS, key=len, reverse=True))
+    + r""")\b)[A-Za-z@]+\*?(?:\s*\[[^\]\n]*\])*(?:\s*\{[^{}\n]*\})*      # a command and its arguments
+    | \\[A-Za-z@]+\*?                                                 # a text command's name
+    | \\[^%&$\#_{}\sA-Za-z@]                                           # accents, spacing, \\
+    | \\(?=[%&$\#_{}])                                                 # keep an escaped character
+    | [{}~]
+    """,
+    re.X | re.S,
+)
+
+
+def _fallback(text: str) -> Prose:
+    chars = list(text)
+    comments = []
+    for m in COMMENT_FALLBACK.finditer(text):
+        comments.append(Comment(Span(m.start(), m.start() + 1 + len(m.group(1))), m.group(1).strip()))
+        mask(chars, m.start(), m.end())
+    body = "".join(chars)
+    begin = body.find("\\begin{document}")
+    if begin != -1:  # the preamble is not prose
+        mask(chars, 0, begin + len("\\begin{document}"))
+        body = "".join(chars)
+    for m in FALLBACK_NOT_PROSE.finditer(body):
+        mask(chars, m.start(), m.end())
+    return Prose("".join(chars), comments)
+
+
 def read(text: str) -> Prose:
     walk = _Walk(text)
     try:
         nodes, _, _ = LatexWalker(text, latex_context=walk.db, tolerant_parsing=True).get_latex_nodes()
-    except Exception:  # noqa: BLE001 - a parser bug must not stop linting: fall back to silence
-        comments = [
-            Comment(Span(m.start(), m.end()), m.group(1).strip()) for m in COMMENT_FALLBACK.finditer(text)
-        ]
-        return Prose("".join(masked_except(text, [])), comments)
-    walk.nodes(nodes, True)
+        walk.nodes(nodes, True)
+    except Exception as exc:  # noqa: BLE001 - a parser failure must not drop the prose
+        prose = _fallback(text)
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else f"{type(exc).__name__}"
+        prose.warnings.append((0, f"LaTeX could not be parsed ({reason}); read as plain text"))
+        return prose
     return Prose("".join(masked_except(text, walk.keep)), walk.comments)

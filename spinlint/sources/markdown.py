@@ -114,6 +114,8 @@ def read(text: str) -> Prose:
 
     prose_ranges: list[tuple[int, int]] = []
     html_ranges: list[tuple[int, int]] = []
+    warnings: list[tuple[int, str]] = []
+    limit = int(_parser().options["maxNesting"])
     for tok in tokens:
         if tok.map is None:
             continue
@@ -121,6 +123,17 @@ def read(text: str) -> Prose:
             prose_ranges.append(line_range(*tok.map))
         elif tok.type == "html_block":
             html_ranges.append(line_range(*tok.map))
+        elif tok.nesting == 1 and tok.level >= limit - 1:
+            # markdown-it drops everything inside a container at its nesting limit: read those
+            # lines as one prose block (the container markers are blanked like any line prefix)
+            prose_ranges.append(line_range(*tok.map))
+            warnings.append(
+                (
+                    prose_ranges[-1][0],
+                    f"Markdown nested deeper than {limit} levels (lines {tok.map[0] + 1}-{tok.map[1]}); "
+                    "read as plain text",
+                )
+            )
 
     chars = masked_except(parsed, prose_ranges)
     comments: list[Comment] = []
@@ -152,5 +165,8 @@ def read(text: str) -> Prose:
         for m in MARKUP_CHARS.finditer(block):
             mask(chars, start + m.start(), start + m.end())
     return Prose(
-        "".join(chars), sorted(comments, key=lambda c: c.span.start), [start for start, _ in prose_ranges]
+        "".join(chars),
+        sorted(comments, key=lambda c: c.span.start),
+        [start for start, _ in prose_ranges],
+        warnings,
     )
