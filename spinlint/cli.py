@@ -39,7 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="spinlint",
         description="Lint prose for the traces synonym spinners leave. "
-        "Subcommands: 'spinlint rules' lists rules, 'spinlint rule CODE' explains one.",
+        "Subcommands: 'spinlint rules' lists rules, 'spinlint rule CODE' explains one, "
+        "'spinlint screen INPUT... -o OUTDIR' screens a corpus (see 'spinlint screen --help').",
     )
     p.add_argument("paths", nargs="*", default=["."], help="files, directories or globs; '-' for stdin")
     p.add_argument(
@@ -102,6 +103,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from spinlint.explain import explain_rule
 
             return explain_rule(args_list[1:])
+        if args_list[:1] == ["screen"]:
+            from spinlint.screen import main as screen
+
+            return screen(args_list[1:])
         return check(args_list)
     except KeyboardInterrupt:
         return 130
