@@ -286,7 +286,7 @@ def lint_record(rec: Record, options: Options) -> FileResult:
     try:
         result = lint_file(rec.name, options, data=rec.data)
     except Exception as exc:  # noqa: BLE001 - one bad document must not lose its partition
-        return FileResult(rec.name, None, error=f"reader failure: {type(exc).__name__}: {exc}")
+        return FileResult(rec.name, None, error=f"could not be linted: {type(exc).__name__}: {exc}")
     if result.error is None and result.source is not None and not result.source.text.strip():
         return FileResult(rec.name, result.source, error="empty text")
     return result
@@ -776,7 +776,8 @@ def _screen(args: argparse.Namespace) -> int:
         except ImportError:
             raise ScreenError(f"--engine dask needs Dask: {INSTALL_HINT}") from None
     options = _options(args)
-    for message in engine_errors([*args.inputs, "."], options):
+    broken = engine_errors([*args.inputs, "."], options)
+    for message in broken:
         print(f"spinlint: error: {message}", file=sys.stderr)  # broken plugin or pack: the rest runs
     record = _settings_record(args, options)
     fp = fingerprint_of(record)
@@ -839,7 +840,7 @@ def _screen(args: argparse.Namespace) -> int:
         f"{run.done} partitions screened, {run.reused} reused -> {out}",
         file=sys.stderr,
     )
-    return 2 if summary["errors"] or run.failed else 0
+    return 2 if summary["errors"] or run.failed or broken else 0
 
 
 def _progress(disabled: bool) -> tuple[Any, Callable[[int], None]]:
