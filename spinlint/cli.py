@@ -20,6 +20,7 @@ from spinlint.reporters import FORMATS, Context, get
 from spinlint.runner import (
     FileResult,
     Options,
+    deep_notice,
     discover,
     engine_errors,
     engine_for,
@@ -80,6 +81,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--no-cache", action="store_true", help="do not read or write the result cache")
     p.add_argument("--cache-dir", help="cache folder (default: .spinlint_cache, or $SPINLINT_CACHE_DIR)")
     p.add_argument("--stdin-filename", help="the name to report (and pick the format by) for stdin")
+    p.add_argument(
+        "--deep",
+        action="store_true",
+        help="after the default pass, the neural check (needs the 'deep' extra; slower)",
+    )
     p.add_argument("--version", action="version", version=f"spinlint {__version__}")
     return p
 
@@ -131,6 +137,7 @@ def check(argv: list[str]) -> int:
         cache_dir=args.cache_dir,
         jobs=jobs,
         stdin_filename=args.stdin_filename,
+        deep=args.deep,
     )
     failed_input = False
     errors: list[str] = []
@@ -142,6 +149,9 @@ def check(argv: list[str]) -> int:
         for message in engine_errors(files or ["."], options):
             print(f"spinlint: error: {message}", file=sys.stderr)
             failed_input = True
+        notice = deep_notice(files or ["."], options)
+        if notice:
+            print(f"spinlint: warning: {notice}", file=sys.stderr)
     except ConfigError as exc:
         print(f"spinlint: error: {exc}", file=sys.stderr)
         return 2

@@ -57,6 +57,7 @@ class Config:
     min_confidence: float = 0.0
     accept: tuple[str, ...] = ()
     packs: tuple[str, ...] = ()
+    deep: bool = False  # also the neural pass (spinlint.deep), where installed
     root: str = field(default=".")
 
     def fingerprint(self) -> str:
@@ -88,6 +89,7 @@ KEYS: dict[str, tuple[str, Any]] = {
     ),
     "accept": ("a list of words or phrases", _strings),
     "packs": ("a list of folder paths", _strings),
+    "deep": ("true or false", lambda v: isinstance(v, bool)),
 }
 CODE_SELECTOR = re.compile(r"^(ALL|[A-Z]{1,3}[0-9]{0,3})$")
 
@@ -180,6 +182,8 @@ def load_file(path: Path, _seen: tuple[str, ...] = ()) -> Config:
             values[attr] = tuple(str((path.parent / p).resolve()) for p in value)
         elif key == "min-confidence":
             values[attr] = float(value)
+        elif key == "deep":
+            values[attr] = value
         else:
             values[attr] = tuple(value)
     return replace(base, **values)

@@ -49,6 +49,7 @@ class Options:
     cache_dir: str | None = None
     jobs: int = 1
     stdin_filename: str | None = None
+    deep: bool = False  # --deep: also the neural pass (spinlint.deep), where installed
 
 
 @dataclass
@@ -247,6 +248,7 @@ def cache_key(data: bytes, config: Config, options: Options, engine: Engine, pat
                 options.ignore,
                 options.extend_ignore,
                 options.min_confidence,
+                deep_enabled(config, options),
             )
         ),
         os.path.splitext(path)[1].lower(),
@@ -256,6 +258,38 @@ def cache_key(data: bytes, config: Config, options: Options, engine: Engine, pat
         h.update(b"\0")
     h.update(data)
     return h.hexdigest()
+
+
+def deep_enabled(config: Config, options: Options) -> bool:
+    """Whether the deep pass runs on a file: asked for (``--deep`` or ``deep = true``) and
+    installed.  Part of the result cache's key, so installing the extra re-lints."""
+    if not (options.deep or config.deep):
+        return False
+    from spinlint.lexicon import neural
+
+    return neural.available()
+
+
+def deep_notice(paths: Iterable[str], options: Options) -> str | None:
+    """The one message for a run that asks for the deep pass without the extra installed."""
+    from spinlint.lexicon import neural
+
+    if neural.available():
+        return None
+    wanted = options.deep
+    for p in paths if not wanted else ():
+        try:
+            if _config(os.path.dirname(os.path.abspath(p)) or ".", options).deep:
+                wanted = True
+                break
+        except ConfigError:
+            continue
+    if not wanted:
+        return None
+    return (
+        f"the deep check needs {', '.join(neural.missing())}, which are not installed; "
+        f"running the default pass only. Install with: {neural.INSTALL_HINT}"
+    )
 
 
 def cache_dir(options: Options) -> Path:
