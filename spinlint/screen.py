@@ -86,6 +86,7 @@ class PartitionResult:
     pid: int = 0
     peak_rss_mb: float = 0.0
     seconds: float = 0.0
+    cpu_seconds: float = 0.0  # the worker's CPU time on this partition (independent of load)
 
 
 # -- reading the inputs (driver) -------------------------------------------------------------
@@ -296,7 +297,7 @@ def screen_partition(records: Sequence[Record], options: Options) -> PartitionRe
     """Lint one partition's documents; runs in a worker process (or in this one)."""
     from spinlint.verdict import file_summary
 
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     docs = _empty_columns(DOC_FIELDS)
     diags = _empty_columns(DIAG_FIELDS)
     for rec in records:
@@ -339,7 +340,13 @@ def screen_partition(records: Sequence[Record], options: Options) -> PartitionRe
             ):
                 diags[key].append(value)
     return PartitionResult(
-        docs, diags, platform.node(), os.getpid(), _peak_rss_mb(), time.perf_counter() - started
+        docs,
+        diags,
+        platform.node(),
+        os.getpid(),
+        _peak_rss_mb(),
+        time.perf_counter() - started,
+        time.process_time() - cpu_started,
     )
 
 
@@ -451,6 +458,7 @@ class Run:
     reused: int = 0
     documents: int = 0
     workers: dict[str, float] = field(default_factory=dict)  # "host:pid" -> peak RSS MB
+    cpu_seconds: float = 0.0
     failed: list[str] = field(default_factory=list)
 
     def meta(self, content: str) -> dict[str, str]:
@@ -461,6 +469,7 @@ class Run:
         self.done += 1
         key = f"{result.host}:{result.pid}"
         self.workers[key] = max(self.workers.get(key, 0.0), round(result.peak_rss_mb, 1))
+        self.cpu_seconds += result.cpu_seconds
 
 
 def _failed_rows(records: Sequence[Record], reason: str) -> PartitionResult:
@@ -765,7 +774,7 @@ def main(argv: Sequence[str]) -> int:
 
 
 def _screen(args: argparse.Namespace) -> int:
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     try:
         import pyarrow  # noqa: F401
     except ImportError:
@@ -820,6 +829,9 @@ def _screen(args: argparse.Namespace) -> int:
             seconds=round(seconds, 3),
             engine=args.engine,
             workers=run.workers,
+            worker_cpu_seconds=round(run.cpu_seconds, 3),
+            # this process: reading, hashing, sending, writing (and linting with -j 1)
+            driver_cpu_seconds=round(time.process_time() - cpu_started, 3),
             scheduler=args.scheduler,
             partitions_screened=run.done,
             partitions_reused=run.reused,
