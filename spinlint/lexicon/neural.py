@@ -324,31 +324,48 @@ class NeuralLM:
             yield logits.log_softmax(-1)
 
     # -- scores -----------------------------------------------------------------------
+    def _target_stats(
+        self, seqs: Sequence[list[int]], full: bool
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None, torch.Tensor | None]:
+        """For a batch of id sequences: the row of every predicted token (all but each
+        sequence's first), its log-probability, and with ``full`` the entropy and rank of
+        the distribution it was drawn from, flattened in row-major order."""
+        torch = self._torch
+        hidden, mask = self._hidden(seqs)
+        # position t predicts token t+1; keep the positions whose target is a real token
+        keep = mask[:, 1:].bool()
+        targets = torch.zeros_like(mask[:, 1:])
+        for row, seq in enumerate(seqs):
+            targets[row, : len(seq) - 1] = torch.tensor(seq[1:], dtype=torch.long)
+        flat_targets = targets[keep]
+        rows = torch.arange(len(seqs)).unsqueeze(1).expand_as(keep)[keep]
+        picked, entropies, ranks = [], [], []
+        for j, lp in enumerate(self._logprobs_at(hidden[:, :-1][keep])):
+            actual = lp.gather(1, flat_targets[j * LOGIT_CHUNK : (j + 1) * LOGIT_CHUNK, None])
+            picked.append(actual[:, 0])
+            if full:
+                entropies.append(-(lp.exp() * lp).sum(-1))
+                ranks.append((lp > actual).sum(-1) + 1)
+        return (
+            rows,
+            torch.cat(picked),
+            torch.cat(entropies) if full else None,
+            torch.cat(ranks) if full else None,
+        )
+
     def sentence_logprobs(self, texts: Sequence[str], batch_size: int = 32) -> list[float]:
-        """Total log-probability (nats) of each text after ``<|endoftext|>``, batched."""
+        """Total log-probability (nats) of each text after ``<|endoftext|>``, batched with
+        padding and attention masks (texts of similar length share a batch)."""
         torch = self._torch
         seqs = [self._encode(t)[0] for t in texts]
-        out = [0.0] * len(seqs)
+        out = [0.0] * len(seqs)  # an empty text: log p = 0
         with torch.inference_mode():
             for batch in self._batches(seqs, batch_size):
                 group = [seqs[i] for i in batch]
                 if max(len(s) for s in group) < 2:
-                    continue  # empty texts: log p = 0
-                hidden, mask = self._hidden(group)
-                # position t predicts token t+1; keep the positions whose target is real
-                keep = mask[:, 1:].bool()
-                targets = torch.zeros_like(mask[:, 1:])
-                for row, seq in enumerate(group):
-                    targets[row, : len(seq) - 1] = torch.tensor(seq[1:], dtype=torch.long)
-                flat_hidden = hidden[:, :-1][keep]
-                flat_targets = targets[keep]
-                rows = torch.arange(len(group)).unsqueeze(1).expand_as(keep)[keep]
-                picked = []
-                for j, lp in enumerate(self._logprobs_at(flat_hidden)):
-                    tgt = flat_targets[j * LOGIT_CHUNK : (j + 1) * LOGIT_CHUNK]
-                    picked.append(lp.gather(1, tgt.unsqueeze(1)).squeeze(1))
-                totals = torch.zeros(len(group), dtype=torch.float64)
-                totals.index_add_(0, rows, torch.cat(picked).double())
+                    continue
+                rows, logp, _, _ = self._target_stats(group, full=False)
+                totals = torch.zeros(len(group), dtype=torch.float64).index_add_(0, rows, logp.double())
                 for row, i in enumerate(batch):
                     out[i] = float(totals[row])
         return out
@@ -359,29 +376,32 @@ class NeuralLM:
         scores = self.sentence_logprobs([sentence, *variants], batch_size=batch_size)
         return [s - scores[0] for s in scores[1:]]
 
-    def token_scores(self, text: str) -> list[TokenScore]:
-        """Surprisal, entropy and rank of every token of ``text``, with character offsets."""
+    def score_texts(self, texts: Sequence[str], batch_size: int = 32) -> list[list[TokenScore]]:
+        """:meth:`token_scores` of many texts, batched."""
         torch = self._torch
-        ids, offsets = self._encode(text)
-        if len(ids) < 2:
-            return []
-        out: list[TokenScore] = []
+        encoded = [self._encode(t) for t in texts]
+        seqs = [ids for ids, _ in encoded]
+        out: list[list[TokenScore]] = [[] for _ in texts]
         with torch.inference_mode():
-            hidden, _ = self._hidden([ids])
-            targets = torch.tensor(ids[1:], dtype=torch.long)
-            for j, lp in enumerate(self._logprobs_at(hidden[0, :-1])):
-                tgt = targets[j * LOGIT_CHUNK : (j + 1) * LOGIT_CHUNK]
-                actual = lp.gather(1, tgt.unsqueeze(1))
-                entropy = -(lp.exp() * lp).sum(-1)
-                rank = (lp > actual).sum(-1) + 1
-                for k in range(tgt.shape[0]):
-                    start, end = offsets[j * LOGIT_CHUNK + k]
-                    out.append(
-                        TokenScore(
-                            start, end, text[start:end], -float(actual[k, 0]), float(entropy[k]), int(rank[k])
-                        )
-                    )
+            for batch in self._batches(seqs, batch_size):
+                group = [seqs[i] for i in batch]
+                if max(len(s) for s in group) < 2:
+                    continue
+                rows, logp, entropy, rank = self._target_stats(group, full=True)
+                assert entropy is not None and rank is not None
+                values = zip(rows.tolist(), logp.tolist(), entropy.tolist(), rank.tolist(), strict=True)
+                position = dict.fromkeys(range(len(group)), 0)
+                for row, lp, ent, rk in values:
+                    i = batch[row]
+                    start, end = encoded[i][1][position[row]]
+                    position[row] += 1
+                    out[i].append(TokenScore(start, end, texts[i][start:end], -lp, ent, rk))
         return out
+
+    def token_scores(self, text: str) -> list[TokenScore]:
+        """Surprisal, entropy and rank of every token of ``text``, with character offsets
+        (a token " ruins" starts at the space before the word)."""
+        return self.score_texts([text])[0]
 
     def perplexity(self, texts: Sequence[str], batch_size: int = 32) -> float:
         """exp(mean surprisal per token) over ``texts`` (a document's sentences, say)."""
