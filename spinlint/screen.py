@@ -161,16 +161,21 @@ def _jsonl(path: str, f: Fields) -> Iterator[Record]:
 
 
 def _parquet(path: str, f: Fields) -> Iterator[Record]:
+    import pyarrow as pa
     import pyarrow.dataset as ds
 
-    dataset = ds.dataset(path, format="parquet")
-    wanted = {f.id, f.text, f.format or "format", "filename"}
-    columns = [c for c in dataset.schema.names if c in wanted]
     n = 0
-    for batch in dataset.to_batches(columns=columns, batch_size=1024):
-        for row in batch.to_pylist():
-            yield _record(row, f"{path}#{n}", f)
-            n += 1
+    try:
+        dataset = ds.dataset(path, format="parquet")
+        wanted = {f.id, f.text, f.format or "format", "filename"}
+        columns = [c for c in dataset.schema.names if c in wanted]
+        for batch in dataset.to_batches(columns=columns, batch_size=1024):
+            for row in batch.to_pylist():
+                yield _record(row, f"{path}#{n}", f)
+                n += 1
+    except (pa.ArrowException, OSError) as exc:
+        # the rows already read keep their partitions; the run stops here, exit 2
+        raise ScreenError(f"{path}: cannot read Parquet after {n} rows ({exc})") from None
 
 
 def _file(path: str) -> Record:
@@ -218,16 +223,17 @@ def read_inputs(inputs: Sequence[str], f: Fields, options: Options) -> Iterator[
             yield rec
 
 
-def input_identity(inputs: Sequence[str]) -> list[list[Any]]:
+def input_identity(inputs: Sequence[str], options: Options) -> list[list[Any]]:
     """Path, size and modification time of every input file: a changed input changes the
     run's fingerprint."""
     out: list[list[Any]] = []
     for path in inputs:
-        found = (
-            [path]
-            if not os.path.isdir(path)
-            else sorted(os.path.join(root, n) for root, _, names in os.walk(path) for n in names)
-        )
+        if not os.path.isdir(path):
+            found = [path]
+        elif _is_parquet(path):
+            found = sorted(os.path.join(root, n) for root, _, names in os.walk(path) for n in names)
+        else:
+            found = discover([path], options)[0]  # the files screened, not .git and the like
         for p in found:
             try:
                 st = os.stat(p)
@@ -755,7 +761,7 @@ def _settings_record(args: argparse.Namespace, options: Options) -> dict[str, An
         "fields": [args.id_field, args.text_field, args.format_field, args.default_filename],
         "partition_size": args.partition_size,
         "inputs": [os.path.abspath(p) for p in args.inputs],
-        "input_files": input_identity(args.inputs),
+        "input_files": input_identity(args.inputs, options),
     }
 
 

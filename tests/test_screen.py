@@ -249,3 +249,11 @@ def test_cli_dispatches_screen(tmp_path: Path) -> None:
     src = jsonl(tmp_path / "c.jsonl", [{"id": "a", "text": HONEST}])
     assert cli.main(["screen", str(src), "-o", str(tmp_path / "out")]) == 0
     assert table(tmp_path / "out", "documents")[0]["verdict"] == "clean"
+
+
+def test_an_unreadable_parquet_file_stops_with_its_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "bad.parquet").write_bytes(b"not parquet at all")
+    assert run(tmp_path / "bad.parquet", "-o", tmp_path / "out") == 2
+    assert "bad.parquet: cannot read Parquet after 0 rows" in capsys.readouterr().err
