@@ -1,0 +1,227 @@
+"""The deep pass: neural evidence for the candidate spins the default pass found.
+
+Given a document and its candidates (a written word or phrase with the originals it may stand
+for), it reads the sentences holding them with the neural language model
+(``spinlint.lexicon.neural``) and returns, per candidate, what the detection model needs:
+
+- the sentence *restoration gain* of the best original: log p(sentence with the original
+  put back) - log p(sentence as written), in nats (the probe: 9.9-41 nats on known spins);
+- the written word's surprisal, the entropy of the model's next-word distribution there and
+  their difference (how much more surprising the word is than the model expected);
+- the rank of the written word's first token among the model's choices;
+- the model's own likeliest words for the slot (originals no thesaurus holds);
+
+and, for the document, the perplexity of the sentences it scored.  It decides nothing: the
+detection model turns these figures into probabilities, and rules into diagnostics.
+
+Cost: every scored sentence is read once as written and once per original, in batches of
+sentences of similar length; proposals cost a prefix pass and one batched step each.  Only the
+sentences that hold a candidate (plus any the caller adds) are scored.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import os
+import re
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from spinlint.model import Span
+
+if TYPE_CHECKING:
+    from spinlint.document import Document
+    from spinlint.lexicon.neural import NeuralLM
+
+Candidate = tuple[Span, Sequence[str]]  # the written span, its candidate originals
+PROGRESS_MIN_WORDS = 3000  # below this a run takes seconds: no bar
+CHUNK = 32  # sentences per step (and per progress tick)
+SPACE = re.compile(r"\s+")
+
+
+class DeepError(RuntimeError):
+    """The model could not be loaded (not installed, or its conversion failed): report the
+    message once and keep the default pass's results."""
+
+
+@dataclass(frozen=True)
+class SlotFeatures:
+    """The neural evidence for one candidate (``span``, a file offset range)."""
+
+    span: Span
+    written: str
+    gains: tuple[float, ...]  # restoration gain of each original, in the order given (nats)
+    best: str | None  # the original with the highest gain
+    gain: float  # that gain; 0.0 without originals
+    surprisal: float  # -log p(written word | left context), nats
+    entropy: float  # of the next-token distribution where the word starts, nats
+    rank: int  # of the word's first token (1: the model's first choice)
+    proposals: tuple[tuple[str, float], ...]  # the model's own words for the slot, log p
+
+    @property
+    def surprise(self) -> float:
+        """Surprisal minus entropy: > 0 when the word is more surprising than usual here."""
+        return self.surprisal - self.entropy
+
+
+@dataclass(frozen=True)
+class DeepResult:
+    slots: list[SlotFeatures]  # one per candidate, in the order given
+    perplexity: float  # of the scored sentences as written (nan when none)
+    sentences: int  # scored
+    words: int  # in the scored sentences
+    seconds: float
+
+
+def threads_for(jobs: int) -> int:
+    """Torch threads per process when ``jobs`` processes lint at once: the cores shared out."""
+    return max(1, (os.cpu_count() or 1) // max(1, jobs))
+
+
+def _squeeze(text: str) -> tuple[str, list[int]]:
+    """``text`` with each run of white space (line breaks, blanked markup) made one space,
+    and the offset in ``text`` of every character kept."""
+    out: list[str] = []
+    offsets: list[int] = []
+    pos = 0
+    for m in SPACE.finditer(text):
+        out.append(text[pos : m.start()])
+        offsets.extend(range(pos, m.start()))
+        out.append(" ")
+        offsets.append(m.start())
+        pos = m.end()
+    out.append(text[pos:])
+    offsets.extend(range(pos, len(text)))
+    return "".join(out), offsets
+
+
+def _match_case(original: str, written: str) -> str:
+    if written.isupper() and len(written) > 1:
+        return original.upper()
+    if written[:1].isupper() and original[:1].islower():
+        return original[:1].upper() + original[1:]
+    return original
+
+
+def deep_pass(
+    doc: Document,
+    candidates: Sequence[Candidate],
+    sentences: Sequence[Span] = (),
+    *,
+    threads: int | None = None,
+    proposals: int = 5,
+    batch_size: int = 32,
+    progress: bool | None = None,
+    model: NeuralLM | None = None,
+) -> DeepResult:
+    """Neural features for ``candidates`` of ``doc``.
+
+    ``sentences`` adds sentences to score for the document perplexity (those of a paragraph
+    judged spun, say); the sentences holding a candidate are always scored.  ``threads``:
+    torch threads (default one per core; see :func:`threads_for`).  ``proposals``: how many
+    of the model's own words to give per slot (0: none, saves a pass per candidate).
+    ``progress``: a bar on stderr (default: when stderr is a terminal and the run is long).
+    Raises :class:`DeepError` when the model cannot be loaded.
+    """
+    from spinlint.lexicon.neural import word_scores
+
+    started = time.perf_counter()
+    lm = model or _load(threads)
+    prose = doc.prose
+    # each candidate's sentence, and the sentences to score in document order
+    where: list[Span] = [doc.sentence_at(span.start) for span, _ in candidates]
+    scored = sorted(set(where) | set(sentences), key=lambda s: (s.start, s.end))
+    index = {s: i for i, s in enumerate(scored)}
+    squeezed = [_squeeze(prose[s.start : s.end]) for s in scored]
+    by_sentence: list[list[int]] = [[] for _ in scored]
+    for c, sent in enumerate(where):
+        by_sentence[index[sent]].append(c)
+
+    total_words = sum(len(text.split()) for text, _ in squeezed)
+    show = progress if progress is not None else (sys.stderr.isatty() and total_words >= PROGRESS_MIN_WORDS)
+    tick, close = _progress_bar(len(scored)) if show else (None, None)
+
+    slots: list[SlotFeatures | None] = [None] * len(candidates)
+    logprob_sum, token_count = 0.0, 0
+    try:
+        for lo in range(0, len(scored), CHUNK):
+            chunk = range(lo, min(lo + CHUNK, len(scored)))
+            token_lists = lm.score_texts([squeezed[i][0] for i in chunk], batch_size=batch_size)
+            variants: list[str] = []
+            jobs: list[tuple[int, int, int, int, str, list[int]]] = []  # c, sentence, a, b, written, variants
+            for i, tokens in zip(chunk, token_lists, strict=True):
+                logprob_sum -= sum(t.surprisal for t in tokens)
+                token_count += len(tokens)
+                text, offsets = squeezed[i]
+                for c in by_sentence[i]:
+                    span, originals = candidates[c]
+                    rel_a = bisect.bisect_left(offsets, span.start - scored[i].start)
+                    rel_b = bisect.bisect_left(offsets, span.end - scored[i].start)
+                    written = text[rel_a:rel_b]
+                    mine = []
+                    for original in originals:
+                        mine.append(len(variants))
+                        variants.append(text[:rel_a] + _match_case(original, written) + text[rel_b:])
+                    jobs.append((c, i, rel_a, rel_b, written, mine))
+            variant_lp = lm.sentence_logprobs(variants, batch_size=batch_size) if variants else []
+            sentence_lp = {
+                i: -sum(t.surprisal for t in toks) for i, toks in zip(chunk, token_lists, strict=True)
+            }
+            for c, i, rel_a, rel_b, written, mine in jobs:
+                ws = word_scores(token_lists[i - lo], [(rel_a, rel_b)])[0]
+                gains = tuple(variant_lp[v] - sentence_lp[i] for v in mine)
+                best = max(range(len(gains)), key=gains.__getitem__) if gains else None
+                originals = candidates[c][1]
+                text = squeezed[i][0]
+                slots[c] = SlotFeatures(
+                    span=candidates[c][0],
+                    written=written,
+                    gains=gains,
+                    best=originals[best] if best is not None else None,
+                    gain=gains[best] if best is not None else 0.0,
+                    surprisal=ws.surprisal if ws else math.nan,
+                    entropy=ws.entropy if ws else math.nan,
+                    rank=ws.rank if ws else 0,
+                    proposals=tuple(lm.propose(text[:rel_a], proposals)) if proposals > 0 else (),
+                )
+            if tick is not None:
+                tick(len(chunk))
+    finally:
+        if close is not None:
+            close()
+    return DeepResult(
+        slots=[s for s in slots if s is not None],
+        perplexity=math.exp(-logprob_sum / token_count) if token_count else math.nan,
+        sentences=len(scored),
+        words=total_words,
+        seconds=time.perf_counter() - started,
+    )
+
+
+def _load(threads: int | None) -> NeuralLM:
+    from spinlint.lexicon import neural
+
+    if not neural.available():
+        raise DeepError(
+            f"the deep check needs {', '.join(neural.missing())}; install with: {neural.INSTALL_HINT}"
+        )
+    try:
+        if not neural.converted() and sys.stderr.isatty():
+            print("spinlint: converting the SmolLM2 weights once (about half a minute)...", file=sys.stderr)
+        return neural.load(threads)
+    except (OSError, RuntimeError, ValueError, KeyError, ImportError) as exc:
+        raise DeepError(f"the deep check's language model could not be loaded: {exc}") from exc
+
+
+def _progress_bar(total: int) -> tuple[Callable[[int], None], Callable[[], None]]:
+    from rich.console import Console
+    from rich.progress import Progress
+
+    bar = Progress(console=Console(stderr=True), transient=True)
+    task = bar.add_task("deep check", total=total)
+    bar.start()
+    return (lambda n: bar.advance(task, n)), bar.stop
