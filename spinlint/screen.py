@@ -489,13 +489,14 @@ Todo = Iterator[tuple[int, list[Record], str]]
 
 def _run_local(run: Run, todo: Todo, jobs: int, tick: Callable[[int], None]) -> None:
     if jobs <= 1:
+        warm_up(run.options)
         for k, records, content in todo:
             run.finish(k, content, screen_partition(records, run.options))
             tick(len(records))
         return
     from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(max_workers=jobs, initializer=warm_up, initargs=(run.options,)) as pool:
         pending: dict[Future[PartitionResult], tuple[int, list[Record], str]] = {}
 
         def drain(limit: int) -> None:
@@ -519,7 +520,11 @@ def _run_local(run: Run, todo: Todo, jobs: int, tick: Callable[[int], None]) -> 
         drain(0)
 
 
-def _run_dask(run: Run, todo: Todo, workers: int, scheduler: str | None, tick: Callable[[int], None]) -> None:
+@contextlib.contextmanager
+def dask_client(workers: int, scheduler: str | None, options: Options) -> Iterator[Any]:
+    """A client of ``scheduler``, or of a LocalCluster of ``workers`` processes with one
+    thread each.  Every worker starts loading the engine at once (a one-document warm-up), in
+    parallel with the driver's own preparation."""
     import importlib
     import logging
 
@@ -540,37 +545,54 @@ def _run_dask(run: Run, todo: Todo, workers: int, scheduler: str | None, tick: C
         )
         client = dd.Client(cluster)
     try:
-        slots = max(1, sum(client.nthreads().values()))
-        options = client.scatter(run.options, broadcast=True)
-        futures: Any = dd.as_completed(with_results=False)
-        items: dict[Any, tuple[int, list[Record], str]] = {}
-
-        def handle(fut: Any) -> None:
-            k, records, content = items.pop(fut.key)
-            try:
-                result = fut.result()
-            except Exception as exc:  # noqa: BLE001 - a worker lost for good: rows say why
-                run.failed.append(f"partition {k}: {type(exc).__name__}: {exc}")
-                run.finish(k, "failed", _failed_rows(records, f"{type(exc).__name__}: {exc}"))
-            else:
-                run.finish(k, content, result)
-            fut.release()
-            tick(len(records))
-
-        for item in todo:
-            while futures.count() >= 2 * slots:
-                handle(next(futures))
-            fut = client.submit(
-                screen_partition, item[1], options, key=f"screen-{run.fingerprint[:12]}-{item[0]}", pure=False
-            )
-            items[fut.key] = item
-            futures.add(fut)
-        for fut in futures:
-            handle(fut)
+        warm = [
+            client.submit(warm_up, options, workers=[address], pure=False, key=f"spinlint-warm-up-{address}")
+            for address in client.scheduler_info()["workers"]
+        ]
+        yield client
+        del warm  # kept until the run is over: a released future's task is cancelled
     finally:
         client.close()
         if cluster is not None:
             cluster.close()
+
+
+def warm_up(options: Options) -> None:
+    """Load the engine and the language resources a typical document needs, in this process."""
+    lint_file("warm-up.txt", options, data=b"The warm-up: a Kremlin- backed group said so.\n")
+
+
+def _run_dask(run: Run, todo: Todo, client: Any, tick: Callable[[int], None]) -> None:
+    import importlib
+
+    dd: Any = importlib.import_module("distributed")
+    slots = max(1, sum(client.nthreads().values()))
+    options = client.scatter(run.options, broadcast=True)
+    futures: Any = dd.as_completed(with_results=False)
+    items: dict[Any, tuple[int, list[Record], str]] = {}
+
+    def handle(fut: Any) -> None:
+        k, records, content = items.pop(fut.key)
+        try:
+            result = fut.result()
+        except Exception as exc:  # noqa: BLE001 - a worker lost for good: rows say why
+            run.failed.append(f"partition {k}: {type(exc).__name__}: {exc}")
+            run.finish(k, "failed", _failed_rows(records, f"{type(exc).__name__}: {exc}"))
+        else:
+            run.finish(k, content, result)
+        fut.release()
+        tick(len(records))
+
+    for item in todo:
+        while futures.count() >= 2 * slots:
+            handle(next(futures))
+        fut = client.submit(
+            screen_partition, item[1], options, key=f"screen-{run.fingerprint[:12]}-{item[0]}", pure=False
+        )
+        items[fut.key] = item
+        futures.add(fut)
+    for fut in futures:
+        handle(fut)
 
 
 def fingerprint_of(settings: dict[str, Any]) -> str:
@@ -666,11 +688,9 @@ def _versions() -> dict[str, str]:
 # -- command line ----------------------------------------------------------------------------
 
 
-def _codes(value: str) -> tuple[str, ...]:
-    return tuple(c.strip() for c in value.split(",") if c.strip())
-
-
 def build_parser() -> argparse.ArgumentParser:
+    from spinlint.cli import _codes
+
     p = argparse.ArgumentParser(
         prog="spinlint screen",
         description="Screen a corpus: every document of JSONL files, Parquet files or datasets, or folders "
@@ -785,12 +805,18 @@ def _screen(args: argparse.Namespace) -> int:
         import pyarrow  # noqa: F401
     except ImportError:
         raise ScreenError(f"screen writes Parquet with pyarrow: {INSTALL_HINT}") from None
-    if args.engine == "dask" and not args.scheduler:
-        try:
-            import distributed  # noqa: F401
-        except ImportError:
-            raise ScreenError(f"--engine dask needs Dask: {INSTALL_HINT}") from None
     options = _options(args)
+    with contextlib.ExitStack() as stack:
+        client = None
+        if args.engine == "dask":  # first, so the workers start while this process prepares
+            workers = args.workers or os.cpu_count() or 1
+            client = stack.enter_context(dask_client(workers, args.scheduler, options))
+        return _screen_with(args, options, client, started, cpu_started)
+
+
+def _screen_with(
+    args: argparse.Namespace, options: Options, client: Any, started: float, cpu_started: float
+) -> int:
     broken = engine_errors([*args.inputs, "."], options)
     for message in broken:
         print(f"spinlint: error: {message}", file=sys.stderr)  # broken plugin or pack: the rest runs
@@ -817,9 +843,8 @@ def _screen(args: argparse.Namespace) -> int:
             yield k, records, content
 
     try:
-        if args.engine == "dask":
-            cpus = os.cpu_count() or 1
-            _run_dask(run, todo(), args.workers or cpus, args.scheduler, tick)
+        if client is not None:
+            _run_dask(run, todo(), client, tick)
         else:
             _run_local(run, todo(), args.jobs if args.jobs > 0 else (os.cpu_count() or 1), tick)
     finally:
