@@ -36,13 +36,21 @@ import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from spinlint import __version__
 from spinlint.config import Config, ConfigError, config_for, load_file
-from spinlint.runner import FileResult, Options, discover, engine_errors, engine_for, lint_file
+from spinlint.runner import (
+    FileResult,
+    Options,
+    deep_notice,
+    discover,
+    engine_errors,
+    engine_for,
+    lint_file,
+)
 from spinlint.sources import BOM, EXTENSIONS, MAX_BYTES
 
 INSTALL_HINT = 'pip install "spinlint[screen]"'
@@ -730,18 +738,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--ignore", type=_codes, default=())
     p.add_argument("--extend-ignore", type=_codes, default=())
     p.add_argument("--min-confidence", type=float, help="drop diagnostics below this confidence (0..1)")
-    p.add_argument("--deep", action="store_true", help="also run the neural checks (where installed)")
+    p.add_argument("--deep", action="store_true", help="also the neural check (needs the deep extra; slower)")
     p.add_argument("--config", help="use this configuration file (no discovery)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar, even on a terminal")
     return p
 
 
 def _options(args: argparse.Namespace) -> Options:
-    extra: dict[str, Any] = {}
-    if args.deep:
-        if "deep" not in {f.name for f in fields(Options)}:
-            raise ScreenError("--deep is not available in this version of spinlint")
-        extra["deep"] = True
     return Options(
         select=args.select,
         extend_select=args.extend_select,
@@ -751,7 +754,7 @@ def _options(args: argparse.Namespace) -> Options:
         config_path=os.path.abspath(args.config) if args.config else None,
         use_cache=False,  # every document is read once; a per-document cache would only grow
         jobs=1,
-        **extra,
+        deep=args.deep,
     )
 
 
@@ -820,6 +823,9 @@ def _screen_with(
     broken = engine_errors([*args.inputs, "."], options)
     for message in broken:
         print(f"spinlint: error: {message}", file=sys.stderr)  # broken plugin or pack: the rest runs
+    notice = deep_notice([*args.inputs, "."], options)
+    if notice:
+        print(f"spinlint: warning: {notice}", file=sys.stderr)
     record = _settings_record(args, options)
     fp = fingerprint_of(record)
     out = Path(args.output)
