@@ -126,8 +126,8 @@ def fake_gguf(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple
 
 def test_cache_is_written_once_content_keyed(fake_gguf: tuple[Path, list[Path]]) -> None:
     gguf, calls = fake_gguf
-    first = neural.ensure_converted()
-    assert neural.ensure_converted() == first
+    first = neural.ensure_converted(isolate=False)
+    assert neural.ensure_converted(isolate=False) == first
     assert len(calls) == 1
     assert hashlib.sha256(gguf.read_bytes()).hexdigest()[:20] in first.name
     assert not list(first.parent.glob(".tmp-smollm2-*")), "the temporary folder is left behind"
@@ -162,7 +162,7 @@ def test_a_lost_race_uses_the_winners_folder(
             (out / name).write_text("loser", encoding="utf-8")
 
     monkeypatch.setattr(neural, "convert", slow_loser)
-    assert neural.ensure_converted() == final
+    assert neural.ensure_converted(isolate=False) == final
     assert (final / neural.MARKER).read_text(encoding="utf-8") == "winner"
     assert not list(final.parent.glob(".tmp-smollm2-*"))
 
@@ -178,7 +178,7 @@ def test_a_failed_conversion_leaves_nothing(
 
     monkeypatch.setattr(neural, "convert", broken)
     with pytest.raises(RuntimeError, match="disk full"):
-        neural.ensure_converted()
+        neural.ensure_converted(isolate=False)
     cache = neural.model_dir(gguf).parent
     assert not neural.model_dir(gguf).exists() and not list(cache.glob(".tmp-smollm2-*"))
 
@@ -203,6 +203,7 @@ def test_cache_is_reused(lm: neural.NeuralLM, monkeypatch: pytest.MonkeyPatch) -
         raise AssertionError("converted again")
 
     monkeypatch.setattr(neural, "convert", no_conversion)
+    assert neural.ensure_converted(isolate=False) == lm.folder
     assert neural.ensure_converted() == lm.folder
     marker = json.loads((lm.folder / neural.MARKER).read_text(encoding="utf-8"))
     assert marker["check_sentence_nats_diff"] <= neural.CHECK_TOLERANCE
@@ -269,3 +270,13 @@ def test_deep_pass_features(lm: neural.NeuralLM) -> None:
     assert len(first.gains) == 2 and first.rank > 10 and len(first.proposals) == 3
     assert second.written == "peril" and second.gain > 0
     assert result.sentences == 2 and result.perplexity > 1
+
+
+@needs_model
+def test_a_broken_model_file_is_reported(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    gguf = tmp_path / neural.GGUF_NAME
+    gguf.write_bytes(b"not a GGUF file")
+    monkeypatch.setenv("SPINLINT_LEXICON_CACHE", str(tmp_path / "cache"))
+    with pytest.raises(RuntimeError):
+        neural.ensure_converted(gguf)  # in a child process, which reports the error
+    assert not list((tmp_path / "cache").glob("smollm2-135m-*"))

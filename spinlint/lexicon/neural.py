@@ -33,6 +33,7 @@ import json
 import math
 import os
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -222,19 +223,33 @@ def convert(gguf: Path, out: Path) -> None:
     (out / MARKER).write_text(json.dumps(marker, indent=1), encoding="utf-8")
 
 
-def ensure_converted(gguf: Path | None = None) -> Path:
+def ensure_converted(gguf: Path | None = None, *, isolate: bool = True) -> Path:
     """The converted folder, built on first use: atomically, and safe under concurrent
-    processes (the first rename wins; a loser removes its copy and uses the winner's)."""
+    processes (the first rename wins; a loser removes its copy and uses the winner's).
+
+    With ``isolate`` the conversion runs in a child process, so the linting process never
+    imports transformers nor holds the de-quantising model (1.5 GB at its peak).
+    """
     gguf = gguf or gguf_path()
     if gguf is None:
         raise RuntimeError(f"SmolLM2 model file not installed; install with: {INSTALL_HINT}")
     final = model_dir(gguf)
     if _complete(final):
         return final
-    final.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(dir=final.parent, prefix=".tmp-smollm2-"))
     try:
-        convert(gguf, tmp)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=final.parent, prefix=".tmp-smollm2-"))
+    except OSError:  # a read-only cache: convert into the temporary folder, every run
+        final = Path(tempfile.gettempdir()) / f"spinlint-{os.getuid()}" / final.name
+        if _complete(final):
+            return final
+        final.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=final.parent, prefix=".tmp-smollm2-"))
+    try:
+        if isolate:
+            _convert_in_child(gguf, tmp)
+        else:
+            convert(gguf, tmp)
         try:
             os.rename(tmp, final)
         except OSError:
@@ -245,6 +260,31 @@ def ensure_converted(gguf: Path | None = None) -> Path:
         shutil.rmtree(tmp, ignore_errors=True)
     _remove_stale(final)
     return final
+
+
+def _convert_in_child(gguf: Path, out: Path) -> None:
+    import multiprocessing
+
+    child = multiprocessing.get_context("spawn").Process(target=_child_convert, args=(str(gguf), str(out)))
+    try:
+        child.start()
+    except (AssertionError, OSError, RuntimeError):  # a daemonic worker may have no children
+        convert(gguf, out)
+        return
+    child.join()
+    error = out / "error.txt"
+    if error.is_file():
+        raise RuntimeError(error.read_text(encoding="utf-8"))
+    if child.exitcode != 0 or not _complete(out):
+        raise RuntimeError(f"the conversion process failed (exit code {child.exitcode})")
+
+
+def _child_convert(gguf: str, out: str) -> None:
+    os.environ["TQDM_DISABLE"] = "1"  # transformers' de-quantising bar; the parent says what happens
+    try:
+        convert(Path(gguf), Path(out))
+    except Exception as exc:  # reported by the parent, which raises it
+        Path(out, "error.txt").write_text(f"{type(exc).__name__}: {exc}", encoding="utf-8")
 
 
 def _remove_stale(current: Path) -> None:
@@ -496,6 +536,11 @@ def load(threads: int | None = None) -> NeuralLM:
             if not available():
                 needs = ", ".join(missing())
                 raise RuntimeError(f"the deep pass needs {needs}; install with: {INSTALL_HINT}")
+            # torch's OpenMP threads spin while they wait by default: on cores shared with
+            # other work (a pre-commit run, a second linter) two spinning threads ran 3x
+            # slower than one; passive waiting keeps two threads near twice one's speed
+            if "torch" not in sys.modules:
+                os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
             _MODEL = NeuralLM(ensure_converted(), threads)
         elif threads is not None:
             NeuralLM.set_threads(threads)
