@@ -62,7 +62,6 @@ FORMAT_EXTENSIONS: dict[str, str] = {
     **{ext.lstrip("."): ext for ext in EXTENSIONS},
     **{fmt: ext for ext, fmt in reversed(EXTENSIONS.items())},  # the first extension of each
 }
-DOCUMENT_COLUMNS = ("id", "source", "name", "format", "words", "diagnostics", "density", "score")
 MANIFEST = "manifest.json"
 SUMMARY = "summary.json"
 
@@ -276,22 +275,37 @@ def _empty_columns(names: Sequence[str]) -> dict[str, list[Any]]:
     return {n: [] for n in names}
 
 
-DOC_FIELDS = (*DOCUMENT_COLUMNS, "verdict", "error", "notice")
-DIAG_FIELDS = (
-    "id",
-    "code",
-    "rule",
-    "severity",
-    "confidence",
-    "start",
-    "end",
-    "line",
-    "column",
-    "end_line",
-    "end_column",
-    "message",
-    "suggestions",
+# The two tables' columns and their Arrow types (the README documents them).
+DOC_COLUMNS = (
+    ("id", "string"),
+    ("source", "string"),
+    ("name", "string"),
+    ("format", "string"),
+    ("words", "int64"),
+    ("diagnostics", "int64"),
+    ("density", "float64"),
+    ("score", "float64"),
+    ("verdict", "string"),
+    ("error", "string"),
+    ("notice", "string"),
 )
+DIAG_COLUMNS = (
+    ("id", "string"),
+    ("code", "string"),
+    ("rule", "string"),
+    ("severity", "string"),
+    ("confidence", "float64"),
+    ("start", "int64"),
+    ("end", "int64"),
+    ("line", "int64"),
+    ("column", "int64"),
+    ("end_line", "int64"),
+    ("end_column", "int64"),
+    ("message", "string"),
+    ("suggestions", "list<string>"),
+)
+DOC_FIELDS = tuple(name for name, _ in DOC_COLUMNS)
+DIAG_FIELDS = tuple(name for name, _ in DIAG_COLUMNS)
 
 
 def lint_record(rec: Record, options: Options) -> FileResult:
@@ -376,42 +390,13 @@ def _peak_rss_mb() -> float:
 # -- writing (driver) ------------------------------------------------------------------------
 
 
-def _schemas() -> tuple[Any, Any]:
+def _schema(columns: Sequence[tuple[str, str]]) -> Any:
     import pyarrow as pa
 
-    documents = pa.schema(
-        [
-            ("id", pa.string()),
-            ("source", pa.string()),
-            ("name", pa.string()),
-            ("format", pa.string()),
-            ("words", pa.int64()),
-            ("diagnostics", pa.int64()),
-            ("density", pa.float64()),
-            ("score", pa.float64()),
-            ("verdict", pa.string()),
-            ("error", pa.string()),
-            ("notice", pa.string()),
-        ]
-    )
-    diagnostics = pa.schema(
-        [
-            ("id", pa.string()),
-            ("code", pa.string()),
-            ("rule", pa.string()),
-            ("severity", pa.string()),
-            ("confidence", pa.float64()),
-            ("start", pa.int64()),
-            ("end", pa.int64()),
-            ("line", pa.int64()),
-            ("column", pa.int64()),
-            ("end_line", pa.int64()),
-            ("end_column", pa.int64()),
-            ("message", pa.string()),
-            ("suggestions", pa.list_(pa.string())),
-        ]
-    )
-    return documents, diagnostics
+    def arrow(kind: str) -> Any:
+        return pa.list_(pa.string()) if kind == "list<string>" else getattr(pa, kind)()
+
+    return pa.schema([(name, arrow(kind)) for name, kind in columns])
 
 
 def part_name(k: int) -> str:
@@ -435,7 +420,7 @@ def write_partition(out: Path, k: int, result: PartitionResult, meta: dict[str, 
     """Diagnostics first, documents last: a partition is done when its documents file is."""
     import pyarrow as pa
 
-    doc_schema, diag_schema = _schemas()
+    doc_schema, diag_schema = _schema(DOC_COLUMNS), _schema(DIAG_COLUMNS)
     metadata = {key.encode(): value.encode() for key, value in meta.items()}
     _write_atomic(
         pa.Table.from_pydict(result.diagnostics, schema=diag_schema.with_metadata(metadata)),
