@@ -257,3 +257,36 @@ def test_an_unreadable_parquet_file_stops_with_its_name(
     (tmp_path / "bad.parquet").write_bytes(b"not parquet at all")
     assert run(tmp_path / "bad.parquet", "-o", tmp_path / "out") == 2
     assert "bad.parquet: cannot read Parquet after 0 rows" in capsys.readouterr().err
+
+
+def test_a_run_interrupted_mid_write_resumes_where_it_stopped(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = [{"id": f"d{i}", "text": SPUN if i % 2 else HONEST} for i in range(7)]
+    src = jsonl(tmp_path / "c.jsonl", rows)
+    out = tmp_path / "out"
+    real_write = screen.write_partition
+    calls = []
+
+    def killed_on_the_third(out_: Path, k: int, result: screen.PartitionResult, meta: dict[str, str]) -> None:
+        calls.append(k)
+        if len(calls) == 3:  # the kill lands in the middle of a write
+            (out_ / "documents" / ".tmp-killed.parquet").write_bytes(b"PAR1 half a file")
+            raise KeyboardInterrupt
+        real_write(out_, k, result, meta)
+
+    monkeypatch.setattr(screen, "write_partition", killed_on_the_third)
+    with pytest.raises(KeyboardInterrupt):
+        run(src, "-o", out, "--partition-size", "2")
+    monkeypatch.setattr(screen, "write_partition", real_write)
+    assert sorted(p.name for p in (out / "documents").glob("part-*")) == [
+        screen.part_name(0),
+        screen.part_name(1),
+    ]
+    assert run(src, "-o", out, "--partition-size", "2") == 0
+    summary = json.loads((out / "summary.json").read_text())
+    assert (summary["partitions_reused"], summary["partitions_screened"]) == (2, 2)
+    assert not list(out.rglob(".tmp-*"))
+    assert run(src, "-o", tmp_path / "fresh", "--partition-size", "2") == 0
+    assert table(out, "documents") == table(tmp_path / "fresh", "documents")
+    assert table(out, "diagnostics") == table(tmp_path / "fresh", "diagnostics")
