@@ -290,3 +290,16 @@ def test_a_run_interrupted_mid_write_resumes_where_it_stopped(
     assert run(src, "-o", tmp_path / "fresh", "--partition-size", "2") == 0
     assert table(out, "documents") == table(tmp_path / "fresh", "documents")
     assert table(out, "diagnostics") == table(tmp_path / "fresh", "diagnostics")
+
+
+def test_dask_engine_joins_a_running_scheduler(tmp_path: Path) -> None:
+    distributed = pytest.importorskip("distributed")
+    src = jsonl(tmp_path / "c.jsonl", [{"id": f"d{i}", "text": SPUN} for i in range(3)])
+    with distributed.LocalCluster(
+        n_workers=1, processes=False, threads_per_worker=1, dashboard_address=None
+    ) as cluster:
+        address = cluster.scheduler_address
+        assert run(src, "-o", tmp_path / "out", "--engine", "dask", "--scheduler", address) == 0
+    summary = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert summary["scheduler"] == address and summary["documents"] == 3
+    assert all(d["verdict"] != "clean" and d["error"] is None for d in table(tmp_path / "out", "documents"))
