@@ -880,9 +880,11 @@ def _screen_with(
 def _progress(disabled: bool) -> tuple[Any, Callable[[int], None]]:
     if disabled or not sys.stderr.isatty():
         return None, lambda n: None
-    from rich.progress import Progress
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-    progress = Progress(transient=True)
+    columns = (SpinnerColumn(), TextColumn("screening: {task.completed:,.0f} documents"), TimeElapsedColumn())
+    progress = Progress(*columns, console=Console(stderr=True), transient=True)
     task = progress.add_task("screening", total=None)
     progress.start()
     return progress, lambda n: progress.advance(task, n)
