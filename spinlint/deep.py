@@ -14,9 +14,10 @@ for), it reads the sentences holding them with the neural language model
 and, for the document, the perplexity of the sentences it scored.  It decides nothing: the
 detection model turns these figures into probabilities, and rules into diagnostics.
 
-Cost: every scored sentence is read once as written and once per original, in batches of
-sentences of similar length; proposals cost a prefix pass and one batched step each.  Only the
-sentences that hold a candidate (plus any the caller adds) are scored.
+Cost: the scored sentences are read once, in batches of similar length, keeping their keys
+and values; each original re-reads only the sentence from the word it changes, and a slot's
+proposals cost one batched step (``NeuralLM.score_slots``).  Only the sentences that hold a
+candidate (plus any the caller adds) are scored.
 """
 
 from __future__ import annotations
@@ -127,8 +128,6 @@ def deep_pass(
     ``progress``: a bar on stderr (default: when stderr is a terminal and the run is long).
     Raises :class:`DeepError` when the model cannot be loaded.
     """
-    from spinlint.lexicon.neural import word_scores
-
     started = time.perf_counter()
     lm = model or _load(threads)
     prose = doc.prose
@@ -150,44 +149,36 @@ def deep_pass(
     try:
         for lo in range(0, len(scored), CHUNK):
             chunk = range(lo, min(lo + CHUNK, len(scored)))
-            token_lists = lm.score_texts([squeezed[i][0] for i in chunk], batch_size=batch_size)
-            variants: list[str] = []
-            jobs: list[tuple[int, int, int, int, str, list[int]]] = []  # c, sentence, a, b, written, variants
-            for i, tokens in zip(chunk, token_lists, strict=True):
-                logprob_sum -= sum(t.surprisal for t in tokens)
-                token_count += len(tokens)
+            items = []
+            for i in chunk:
                 text, offsets = squeezed[i]
+                mine = []
                 for c in by_sentence[i]:
                     span, originals = candidates[c]
-                    rel_a = bisect.bisect_left(offsets, span.start - scored[i].start)
-                    rel_b = bisect.bisect_left(offsets, span.end - scored[i].start)
-                    written = text[rel_a:rel_b]
-                    mine = []
-                    for original in originals:
-                        mine.append(len(variants))
-                        variants.append(text[:rel_a] + _match_case(original, written) + text[rel_b:])
-                    jobs.append((c, i, rel_a, rel_b, written, mine))
-            variant_lp = lm.sentence_logprobs(variants, batch_size=batch_size) if variants else []
-            sentence_lp = {
-                i: -sum(t.surprisal for t in toks) for i, toks in zip(chunk, token_lists, strict=True)
-            }
-            for c, i, rel_a, rel_b, written, mine in jobs:
-                ws = word_scores(token_lists[i - lo], [(rel_a, rel_b)])[0]
-                gains = tuple(variant_lp[v] - sentence_lp[i] for v in mine)
-                best = max(range(len(gains)), key=gains.__getitem__) if gains else None
-                originals = candidates[c][1]
-                text = squeezed[i][0]
-                slots[c] = SlotFeatures(
-                    span=candidates[c][0],
-                    written=written,
-                    gains=gains,
-                    best=originals[best] if best is not None else None,
-                    gain=gains[best] if best is not None else 0.0,
-                    surprisal=ws.surprisal if ws else math.nan,
-                    entropy=ws.entropy if ws else math.nan,
-                    rank=ws.rank if ws else 0,
-                    proposals=tuple(lm.propose(text[:rel_a], proposals)) if proposals > 0 else (),
-                )
+                    a = bisect.bisect_left(offsets, span.start - scored[i].start)
+                    b = bisect.bisect_left(offsets, span.end - scored[i].start)
+                    mine.append((a, b, [_match_case(o, text[a:b]) for o in originals]))
+                items.append((text, mine))
+            found = lm.score_slots(items, proposals=proposals, batch_size=batch_size)
+            for i, (text, mine), (tokens, scores) in zip(chunk, items, found, strict=True):
+                logprob_sum -= sum(t.surprisal for t in tokens)
+                token_count += len(tokens)
+                for c, (a, b, _), score in zip(by_sentence[i], mine, scores, strict=True):
+                    originals = candidates[c][1]
+                    gains = score.gains
+                    best = max(range(len(gains)), key=gains.__getitem__) if gains else None
+                    ws = score.word
+                    slots[c] = SlotFeatures(
+                        span=candidates[c][0],
+                        written=text[a:b],
+                        gains=gains,
+                        best=originals[best] if best is not None else None,
+                        gain=gains[best] if best is not None else 0.0,
+                        surprisal=ws.surprisal if ws else math.nan,
+                        entropy=ws.entropy if ws else math.nan,
+                        rank=ws.rank if ws else 0,
+                        proposals=score.proposals,
+                    )
             if tick is not None:
                 tick(len(chunk))
     finally:

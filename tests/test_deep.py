@@ -280,3 +280,17 @@ def test_a_broken_model_file_is_reported(tmp_path: Path, monkeypatch: pytest.Mon
     with pytest.raises(RuntimeError):
         neural.ensure_converted(gguf)  # in a child process, which reports the error
     assert not list((tmp_path / "cache").glob("smollm2-135m-*"))
+
+
+@needs_model
+def test_score_slots_agrees_with_the_plain_calls(lm: neural.NeuralLM) -> None:
+    text = "The city was in remains after the war."
+    at = text.index("remains")
+    replacements = ["ruins", "leftovers", "remains"]
+    (tokens, (slot,)), (_, ()) = lm.score_slots(
+        [(text, [(at, at + 7, replacements)]), ("Short.", [])], proposals=4
+    )
+    plain = lm.restoration_gain(text, [text.replace("remains", r) for r in replacements])
+    assert slot.gains == pytest.approx(plain, abs=1e-3)
+    assert [w for w, _ in slot.proposals] == [w for w, _ in lm.propose(text[:at], 4)]
+    assert slot.word is not None and slot.word.rank == [t for t in tokens if t.text == " remains"][0].rank

@@ -136,5 +136,43 @@ class Llama:
             x = x + F.linear(F.silu(F.linear(h, layer.gate)) * F.linear(h, layer.up), layer.down)
         return self._rms(x, self.norm), present
 
+    def extend(
+        self, ids: torch.Tensor, past: list[KV], rows: torch.Tensor, lengths: torch.Tensor
+    ) -> torch.Tensor:
+        """Final hidden states of ``ids`` (batch x time, right-padded), each continuing its
+        own prefix: row ``rows[b]`` of ``past``, whose first ``lengths[b]`` positions are that
+        prefix (the rest is ignored).  Continuations of different prefixes share one batch,
+        which keeps the matrix products large; a layer's prefix rows are gathered only while
+        that layer runs."""
+        batch, length = ids.shape
+        width = past[0][0].shape[2] if past else 0
+        x = F.embedding(ids, self.embed)
+        pos = lengths[:, None].float() + torch.arange(length, dtype=torch.float32)[None, :]
+        freqs = pos[..., None] * self.inv_freq  # rows x time x half
+        emb = torch.cat((freqs, freqs), dim=-1)[:, None]
+        cos, sin = emb.cos().to(self.dtype), emb.sin().to(self.dtype)
+        seen = torch.arange(width)[None, :] < lengths[:, None]  # rows x width
+        causal = torch.ones(length, length, dtype=torch.bool).tril()
+        attn_mask = torch.cat(
+            (seen[:, None, :].expand(batch, length, width), causal[None].expand(batch, -1, -1)), dim=-1
+        )[:, None]
+        group = self.heads // self.kv_heads
+        for n, layer in enumerate(self.layers):
+            h = self._rms(x, layer.attn_norm)
+            q = F.linear(h, layer.q).view(batch, length, self.heads, self.head_dim).transpose(1, 2)
+            k = F.linear(h, layer.k).view(batch, length, self.kv_heads, self.head_dim).transpose(1, 2)
+            v = F.linear(h, layer.v).view(batch, length, self.kv_heads, self.head_dim).transpose(1, 2)
+            q, k = self._rotate(q, cos, sin), self._rotate(k, cos, sin)
+            pk, pv = past[n]
+            k = torch.cat((pk.index_select(0, rows), k), dim=2)
+            v = torch.cat((pv.index_select(0, rows), v), dim=2)
+            a = F.scaled_dot_product_attention(
+                q, k.repeat_interleave(group, dim=1), v.repeat_interleave(group, dim=1), attn_mask=attn_mask
+            )
+            x = x + F.linear(a.transpose(1, 2).reshape(batch, length, self.dim), layer.o)
+            h = self._rms(x, layer.mlp_norm)
+            x = x + F.linear(F.silu(F.linear(h, layer.gate)) * F.linear(h, layer.up), layer.down)
+        return self._rms(x, self.norm)
+
     def logits(self, hidden: torch.Tensor) -> torch.Tensor:
         return F.linear(hidden, self.head)

