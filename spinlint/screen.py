@@ -600,7 +600,9 @@ def prepare(out: Path, settings: dict[str, Any], fingerprint: str, overwrite: bo
         try:
             old = json.loads(manifest.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise ScreenError(f"{manifest}: unreadable manifest ({exc}); use --overwrite") from None
+            if not overwrite:
+                raise ScreenError(f"{manifest}: unreadable manifest ({exc}); pass --overwrite") from None
+            old = {}
         if old.get("fingerprint") != fingerprint:
             if not overwrite:
                 changed = sorted(
