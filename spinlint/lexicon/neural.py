@@ -515,30 +515,8 @@ class NeuralLM:
             return []
         ids, _ = self._encode(prefix.rstrip())
         with torch.inference_mode():
-            hidden, past = self.model.hidden(torch.tensor([ids]))
-            return self._proposals(next(self._logprobs_at(hidden[0, -1:]))[0], past, k)
-
-    def _proposals(self, lp: torch.Tensor, past: list[KV], k: int) -> list[tuple[str, float]]:
-        """Whole words from ``lp``, the next-token log-probabilities after a prefix whose
-        keys and values are ``past`` (see :meth:`propose`)."""
-        torch = self._torch
-        word_ids, continues = self._vocabulary_masks()
-        top = torch.topk(lp[word_ids], min(2 * k, word_ids.shape[0]))
-        cands = word_ids[top.indices]
-        # one step for all candidates at once, on the prefix's cached keys and values
-        step, _ = self.model.hidden(cands[:, None], past=past)
-        end_lp = torch.cat(
-            [
-                torch.logsumexp(lp2.masked_fill(continues, float("-inf")), dim=-1)
-                for lp2 in self._logprobs_at(step[:, -1])
-            ]
-        )
-        scored = [
-            (self.tokenizer.decode([c]).strip(), float(top.values[j] + end_lp[j]))
-            for j, c in enumerate(cands.tolist())
-        ]
-        scored.sort(key=lambda kv: -kv[1])
-        return scored[:k]
+            hidden, kv = self.model.hidden(torch.tensor([ids]))
+            return list(self._batch_proposals(hidden, kv, [(0, len(ids) - 1)], k)[0])
 
     # -- slots: a sentence, words in it and what might replace them -------------------
     def score_slots(
