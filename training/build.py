@@ -206,6 +206,33 @@ def precision_recall(p: np.ndarray, y: np.ndarray, cut: float) -> tuple[float, f
     return prec, float((sel & (y == 1)).sum() / max(int((y == 1).sum()), 1))
 
 
+# SPN001's default bar: the lowest mark probability at which the calibration split's honest
+# documents get at most this many marks per 1,000 words (the benchmark's target for all rules
+# together is 0.5; the detector takes part of it), and never below "more likely than not".
+MAX_CLEAN_MARKS_PER_1000 = 0.3
+
+
+def mark_threshold(examples: list[dict[str, Any]], stages: dict[str, runtime.Stage]) -> float:
+    marks: list[np.ndarray] = []
+    words = 0
+    for ex in examples:
+        d = ex["clean"]
+        e = d["evidence"]
+        words += d["words"]
+        if not len(e.words):
+            continue
+        p_screen = stages["screen"](e.features)
+        reg = runtime.regions(e, d["words"], p_screen)
+        p_para = stages["para"](np.asarray(reg.paras))
+        given = stages["mark"](runtime.mark_rows(e, p_screen, reg))
+        marks.append(given * p_para[[w.paragraph for w in e.words]])
+    p = np.concatenate(marks) if marks else np.zeros(0)
+    for t in np.arange(0.5, 1.0, 0.01):
+        if 1000.0 * np.sum(p >= t) / max(words, 1) <= MAX_CLEAN_MARKS_PER_1000:
+            return round(float(t), 2)
+    return 1.0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
@@ -277,6 +304,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1.0
 
     model["verdict"] = {"suspicious": floor(0.01), "likely-spun": max(floor(0.002), floor(0.01))}
+    model["marks"] = {"min_probability": mark_threshold(data["calib"], stages)}
     model["check"] = {
         "screen_rows": cx[:20].tolist(),
         "screen_raw": screen_clf.decision_function(cx[:20]).tolist(),
@@ -326,6 +354,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"likely-spun {th['likely-spun']} |",
         f"| test clean documents suspicious or worse | {np.mean(p['doc'][dy == 0] >= th['suspicious']):.4f} |",
         f"| test spun documents suspicious or worse | {np.mean(p['doc'][dy == 1] >= th['suspicious']):.4f} |",
+        f"| SPN001's mark bar (from the calibration split) | {model['marks']['min_probability']} |",
         f"| word screen ROC AUC (all words) | {roc_auc_score(ty, p_screen):.4f} |",
         f"| mark ROC AUC inside spun paragraphs | {roc_auc_score(test['mark'][1], p['mark']):.4f} |",
         f"| mark Brier score inside spun paragraphs | {brier_score_loss(test['mark'][1], p['mark']):.4f} |",
