@@ -84,6 +84,16 @@ def sample(items: Sequence[T], key: Callable[[T], object], seed: str, n: int) ->
     return keyed[:n]
 
 
+def benchmark_splits(docs: Sequence[Doc], seed: int) -> tuple[list[Doc], list[Doc], list[Doc]]:
+    """The benchmark's split of the news and Wikipedia documents: (clean, spin dev, spin
+    test).  A quarter is held apart from the clean corpus and spun, half of it as a dev set
+    (for tuning, and for training the detector: ``training.build``), half as the test set.
+    Only clean and spin test are ever reported."""
+    held, clean = split(docs, lambda d: d.id, f"holdout:{seed}", 0.25)
+    dev, test = split(held, lambda d: d.id, f"dev-test:{seed}", 0.5)
+    return clean, dev, test
+
+
 # -- gensim's test data ------------------------------------------------------------------
 
 

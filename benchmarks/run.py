@@ -29,7 +29,7 @@ from typing import Any
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from benchmarks import corpora, pps, scorer, spinner  # noqa: E402
+from benchmarks import corpora, detection, pps, scorer, spinner  # noqa: E402
 from benchmarks.corpora import DATA, HERE, Doc  # noqa: E402
 
 WORKER = os.path.join(HERE, "worker.py")
@@ -415,6 +415,116 @@ def _cell(value: Any, spec: str) -> str:
     return f"{100 * value:.1f} %" if spec == "pct" else spec.format(value)
 
 
+DETECTION_ROWS: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
+    ("real spun vs clean: document ROC AUC", "–", ("real_documents", "auc"), "{:.3f}"),
+    (
+        "real spun passages: clean / suspicious / likely-spun",
+        "all >= suspicious",
+        ("real_documents", "spun_verdicts"),
+        "verdicts",
+    ),
+    ("clean documents: suspicious or worse", "<= 1 %", ("real_documents", "clean_flagged_share"), "pct"),
+    ("synthetic test vs clean: document ROC AUC", ">= 0.99", ("synthetic_documents", "auc"), "{:.3f}"),
+    (
+        "synthetic test: clean / suspicious / likely-spun",
+        "–",
+        ("synthetic_documents", "spun_verdicts"),
+        "verdicts",
+    ),
+    ("document Brier score, synthetic test vs clean", "–", ("synthetic_documents", "brier"), "{:.3f}"),
+    ("document Brier score, real spun vs clean", "–", ("real_documents", "brier"), "{:.3f}"),
+    ("real dev set, strong spans: recall", "–", ("real_spans", "recall_strong"), "{:.3f}"),
+    ("real dev set: precision (confirmed / findings)", "–", ("real_spans", "precision"), "{:.3f}"),
+    (
+        "real, inside documents judged spun: recall (strong)",
+        ">= 0.60",
+        ("real_spans_in_judged_spun", "recall_strong"),
+        "{:.3f}",
+    ),
+    (
+        "real, inside documents judged spun: precision",
+        ">= 0.70",
+        ("real_spans_in_judged_spun", "precision"),
+        "{:.3f}",
+    ),
+    (
+        "real, marks with confidence >= 0.8: precision",
+        ">= 0.90",
+        ("real_spans_confidence_08", "precision"),
+        "{:.3f}",
+    ),
+    ("real, marks with confidence >= 0.8: findings", "–", ("real_spans_confidence_08", "findings"), "{:,}"),
+    (
+        "synthetic, inside documents judged spun: precision",
+        ">= 0.85",
+        ("synthetic_spans_in_judged_spun", "precision"),
+        "{:.3f}",
+    ),
+    (
+        "synthetic, inside documents judged spun: recall",
+        ">= 0.50",
+        ("synthetic_spans_in_judged_spun", "recall"),
+        "{:.3f}",
+    ),
+)
+
+
+def detection_markdown(det: dict[str, Any]) -> list[str]:
+    tools = ("spinlint", "previous", "proselint")
+    lines = [
+        "",
+        "Document first (the detector, `SPN`): spinlint now, the previous release's rules (the same run "
+        "with `--ignore SPN`, verdict by density) and proselint (documents ranked by alarms per 1,000 words; "
+        "it gives no verdict):",
+        "",
+        "| measure | target | spinlint | previous release | proselint |",
+        "|---|---|---|---|---|",
+    ]
+
+    def cell(value: Any, spec: str) -> str:
+        if spec == "verdicts" and isinstance(value, dict):
+            return f"{value['clean']} / {value['suspicious']} / {value['likely-spun']}"
+        return _cell(value, spec)
+
+    for label, target, path, spec in DETECTION_ROWS:
+        cells = [cell(_get(det[t], path), spec) for t in tools]
+        lines.append(f"| {label} | {target} | " + " | ".join(cells) + " |")
+    clean = det["clean_alarms"]
+    lines.append(
+        "| clean alarms / 1,000 words | <= 0.5 | "
+        + " | ".join(_cell(clean[t]["per_1000_words"], F3) for t in tools)
+        + " |"
+    )
+    sp = det["speed"]
+    lines.append(
+        "| words/s on the clean corpus (CPU) | >= proselint | "
+        + " | ".join(_cell(sp[t]["words_per_second_cpu"], "{:,}") for t in tools)
+        + " |"
+    )
+    lines.append(
+        "| peak memory (MB) | <= 600 | "
+        + " | ".join(_cell(sp[t]["peak_rss_mb"], "{:.0f}") for t in tools)
+        + " |"
+    )
+    cov = det["coverage"]
+    lines += [
+        "",
+        f"Coverage ceiling (the share of gold originals among spinlint's candidates for a word of the span): "
+        f"real dev set, strong spans {cov['real_strong']['covered']} / {cov['real_strong']['gold']} "
+        f"({_cell(cov['real_strong']['ceiling'], F3)}); synthetic test {cov['synthetic_test']['covered']} / "
+        f"{cov['synthetic_test']['gold']} ({_cell(cov['synthetic_test']['ceiling'], F3)}).",
+        "",
+        "Reliability of spinlint's document probability (synthetic test and real spun vs clean):",
+        "",
+        "| bin | documents | mean probability | share spun |",
+        "|---|---|---|---|",
+    ]
+    for row in det["spinlint"]["reliability"]:
+        lines.append(f"| {row['bin']} | {row['n']} | {row['mean_score']:.3f} | {row['share_spun']:.3f} |")
+    lines.append("")
+    return lines
+
+
 def markdown(r: dict[str, Any]) -> str:
     s, p = r["spinlint"], r["proselint"]
     lines = [
@@ -435,6 +545,8 @@ def markdown(r: dict[str, Any]) -> str:
             )
     for label, target, path, spec in HEADLINE:
         lines.append(f"| {label} | {target} | {_cell(_get(s, path), spec)} | {_cell(_get(p, path), spec)} |")
+    if "detection" in r:
+        lines = lines[:2] + detection_markdown(r["detection"]) + lines[2:]
     lines += [
         "",
         "Alarms per 1,000 words and words per second (CPU time) on each clean corpus:",
@@ -611,8 +723,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if wheel is None:
         raise SystemExit("could not fetch gensim's wheel with pip download (needed for the clean corpora)")
     base = corpora.lee_docs(wheel) + corpora.wiki_docs(wheel)
-    held, clean_base = corpora.split(base, lambda d: d.id, f"holdout:{args.seed}", 0.25)
-    spin_dev_src, spin_test_src = corpora.split(held, lambda d: d.id, f"dev-test:{args.seed}", 0.5)
+    clean_base, spin_dev_src, spin_test_src = corpora.benchmark_splits(base, args.seed)
     pydocs = corpora.python_docs()
     if not pydocs:
         log(f"{corpora.PYDOC} not found (apt-get install python3.11-doc): Python docs left out")
@@ -707,6 +818,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     log(f"spinlint --ignore TPF on the PPS sets (done in {run_s['process_wall']} s)")
     pps_docs_only = pps_all
     run_s_notpf = run_worker("spinlint", pps_docs_only, "spinlint-noTPF", ignore=["TPF"])
+    # The previous release's behaviour: the same rules without the detector (SPN), whose
+    # verdict is then the old density one (spinlint.verdict falls back to it without a score).
+    log("spinlint without the detector (the previous release's rules) on the same documents")
+    run_prev = run_worker("spinlint", everything, "previous", ignore=["SPN"])
     log("proselint on the same documents")
     run_p = run_worker("proselint", everything, "proselint")
 
@@ -796,6 +911,34 @@ def main(argv: Sequence[str] | None = None) -> int:
         },
         "targets": TARGETS,
         "rules": sorted(run_s["rules"]),
+    }
+    clean_ids = [d.id for d in clean]
+    synth_ids = [d.id for d in spin_test_docs]
+    real_ids = [d.id for d in real_docs]
+
+    def detection_of(run: dict[str, Any]) -> dict[str, Any]:
+        return detection.report(
+            run, clean_ids, synth_ids, gold_test, real_ids, sorted(annotated), real_gold, findings
+        )
+
+    result["detection"] = {
+        "spinlint": detection_of(run_s),
+        "previous": detection_of(run_prev),
+        "proselint": detection_of(run_p),
+        "coverage": {
+            "real_strong": detection.coverage(texts, real_gold, strong_only=True),
+            "synthetic_test": detection.coverage(texts, gold_test, strong_only=False),
+        },
+        "speed": {
+            "spinlint": throughput(run_s, clean_ids),
+            "previous": throughput(run_prev, clean_ids),
+            "proselint": throughput(run_p, clean_ids),
+        },
+        "clean_alarms": {
+            "spinlint": scorer.alarms(findings(run_s, clean_ids), words_of(run_s, clean_ids)),
+            "previous": scorer.alarms(findings(run_prev, clean_ids), words_of(run_s, clean_ids)),
+            "proselint": scorer.alarms(findings(run_p, clean_ids), words_of(run_s, clean_ids)),
+        },
     }
     result["spinlint"] = accuracy(run_s, run_s_notpf)
     result["spinlint"]["cold_start"] = cold_spin

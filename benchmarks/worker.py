@@ -32,7 +32,8 @@ WARMUP = (
     "The clinic treats many heart assaults every winter.\n"
 )
 
-Linter = Callable[[str, str], tuple[int, list[dict[str, Any]], float | None]]
+# words, findings, and the document figures: density, the detector's score and the verdict
+Linter = Callable[[str, str], tuple[int, list[dict[str, Any]], dict[str, Any]]]
 
 
 def time_rules(timing: dict[str, float]) -> None:
@@ -56,11 +57,11 @@ def time_rules(timing: dict[str, float]) -> None:
 
 def spinlint_linter(ignore: list[str]) -> Linter:
     from spinlint.runner import Options, lint_file
-    from spinlint.verdict import density
+    from spinlint.verdict import density, verdict
 
     options = Options(use_cache=False, ignore=tuple(ignore), config_path=CONFIG)
 
-    def lint(name: str, text: str) -> tuple[int, list[dict[str, Any]], float | None]:
+    def lint(name: str, text: str) -> tuple[int, list[dict[str, Any]], dict[str, Any]]:
         result = lint_file(os.path.join(HERE, ".data", name), options, data=text.encode("utf-8"))
         if result.error:
             raise RuntimeError(result.error)
@@ -81,7 +82,8 @@ def spinlint_linter(ignore: list[str]) -> Linter:
                     "confidence": d.confidence,
                 }
             )
-        return result.words, out, density(result)
+        figures = {"density": density(result), "score": result.score, "verdict": verdict(result)}
+        return result.words, out, figures
 
     return lint
 
@@ -112,7 +114,7 @@ def proselint_linter() -> Linter:
 
     CheckRegistry().register_many(__register__)
 
-    def lint(name: str, text: str) -> tuple[int, list[dict[str, Any]], float | None]:
+    def lint(name: str, text: str) -> tuple[int, list[dict[str, Any]], dict[str, Any]]:
         out = []
         for r in LintFile(name, text).lint():
             c = r.check_result
@@ -122,7 +124,7 @@ def proselint_linter() -> Linter:
                 rep = rep[0] if rep else None
             edits = [[start, end, rep]] if isinstance(rep, str) else []
             out.append({"start": start, "end": end, "code": c.check_path, "edits": edits, "confidence": 1.0})
-        return -1, out, None
+        return -1, out, {}
 
     return lint
 
@@ -154,10 +156,10 @@ def main(job_path: str, out_path: str) -> int:
         w0, c0 = time.perf_counter(), time.process_time()
         error = None
         try:
-            n, findings, dens = lint(doc["name"], text)
+            n, findings, figures = lint(doc["name"], text)
         except Exception as exc:  # a rule that crashes must not hide the other figures
             error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=-3)}"
-            n, findings, dens = prose_of(doc["name"], text)[1], [], None
+            n, findings, figures = prose_of(doc["name"], text)[1], [], {}
         wall, cpu = time.perf_counter() - w0, time.process_time() - c0
         results.append(
             {
@@ -166,7 +168,9 @@ def main(job_path: str, out_path: str) -> int:
                 "wall": wall,
                 "cpu": cpu,
                 "findings": findings,
-                "density": dens,
+                "density": figures.get("density"),
+                "score": figures.get("score"),
+                "verdict": figures.get("verdict"),
                 "error": error,
             }
         )

@@ -1,0 +1,206 @@
+"""Detection figures of the document-first design: document ROC AUC, verdict counts,
+calibration, span precision and recall on strong gold spans (overall and inside documents
+judged spun), and the coverage ceiling of the candidate originals.
+
+Every function reads the worker's per-document output (``score``, ``verdict``,
+``findings``) and the gold spans, so the same figures are computed for every tool and
+configuration in the run (spinlint, the previous release's rules, proselint).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from benchmarks import scorer
+
+
+def roc_auc(pos: Sequence[float], neg: Sequence[float]) -> float | None:
+    """The probability that a random positive scores above a random negative (ties half)."""
+    if not pos or not neg:
+        return None
+    order = sorted([(s, 1) for s in pos] + [(s, 0) for s in neg])
+    rank_sum = 0.0
+    i = 0
+    while i < len(order):
+        j = i
+        while j < len(order) and order[j][0] == order[i][0]:
+            j += 1
+        mean_rank = (i + j + 1) / 2  # 1-based ranks i+1..j
+        rank_sum += mean_rank * sum(1 for k in range(i, j) if order[k][1] == 1)
+        i = j
+    n_pos, n_neg = len(pos), len(neg)
+    return round((rank_sum - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg), 4)
+
+
+def doc_score(entry: dict[str, Any]) -> float:
+    """The document's spin score: the detector's probability, else the old density (a tool
+    without a probability is ranked by how much it flagged per 1,000 words)."""
+    if entry.get("score") is not None:
+        return float(entry["score"])
+    if entry.get("density") is not None:
+        return float(entry["density"])
+    words = max(entry.get("words", 0), 1)
+    return 1000.0 * len(entry.get("findings", ())) / words
+
+
+def verdicts(run: dict[str, Any], ids: Sequence[str]) -> dict[str, int]:
+    out = {"clean": 0, "suspicious": 0, "likely-spun": 0}
+    for i in ids:
+        v = run["by_id"][i].get("verdict")
+        if v in out:
+            out[v] += 1
+    return out
+
+
+def brier(run: dict[str, Any], spun_ids: Sequence[str], clean_ids: Sequence[str]) -> float | None:
+    pairs = [(run["by_id"][i].get("score"), 1) for i in spun_ids] + [
+        (run["by_id"][i].get("score"), 0) for i in clean_ids
+    ]
+    pairs = [(s, y) for s, y in pairs if s is not None]
+    if not pairs:
+        return None
+    return round(sum((s - y) ** 2 for s, y in pairs) / len(pairs), 4)
+
+
+def reliability(
+    run: dict[str, Any], spun_ids: Sequence[str], clean_ids: Sequence[str]
+) -> list[dict[str, Any]]:
+    rows = []
+    data = [(run["by_id"][i].get("score"), 1) for i in spun_ids] + [
+        (run["by_id"][i].get("score"), 0) for i in clean_ids
+    ]
+    data = [(s, y) for s, y in data if s is not None]
+    for lo in (0.0, 0.2, 0.4, 0.6, 0.8):
+        hi = lo + 0.2
+        sel = [(s, y) for s, y in data if lo <= s < hi or (hi >= 1.0 and s >= lo)]
+        if sel:
+            rows.append(
+                {
+                    "bin": f"{lo:.1f}-{hi:.1f}",
+                    "n": len(sel),
+                    "mean_score": round(sum(s for s, _ in sel) / len(sel), 3),
+                    "share_spun": round(sum(y for _, y in sel) / len(sel), 3),
+                }
+            )
+    return rows
+
+
+def documents(run: dict[str, Any], spun_ids: Sequence[str], clean_ids: Sequence[str]) -> dict[str, Any]:
+    pos = [doc_score(run["by_id"][i]) for i in spun_ids]
+    neg = [doc_score(run["by_id"][i]) for i in clean_ids]
+    clean_v = verdicts(run, clean_ids)
+    return {
+        "auc": roc_auc(pos, neg),
+        "spun_verdicts": verdicts(run, spun_ids),
+        "clean_verdicts": clean_v,
+        "clean_flagged_share": round(
+            (clean_v["suspicious"] + clean_v["likely-spun"]) / max(len(clean_ids), 1), 4
+        ),
+        "brier": brier(run, spun_ids, clean_ids),
+    }
+
+
+def _overlap_counts(found: Sequence[scorer.Finding], gold: Sequence[scorer.Gold]) -> tuple[int, list[bool]]:
+    """(findings that overlap some gold span, for each gold span whether a finding overlaps it)."""
+    by_doc: dict[str, list[scorer.Finding]] = {}
+    for f in found:
+        by_doc.setdefault(f.doc, []).append(f)
+    gold_by_doc: dict[str, list[scorer.Gold]] = {}
+    for g in gold:
+        gold_by_doc.setdefault(g.doc, []).append(g)
+    tp = sum(1 for f in found if any(g.start < f.end and f.start < g.end for g in gold_by_doc.get(f.doc, ())))
+    hits = [any(g.start < f.end and f.start < g.end for f in by_doc.get(g.doc, ())) for g in gold]
+    return tp, hits
+
+
+def strong_spans(
+    found: Sequence[scorer.Finding], gold: Sequence[scorer.Gold], ids: Sequence[str], min_conf: float = 0.0
+) -> dict[str, Any]:
+    """Precision (findings overlapping any gold span: annotation is partial, so the rest are
+    *unconfirmed*) and recall of the strong gold spans."""
+    wanted = set(ids)
+    fs = [f for f in found if f.doc in wanted and f.confidence >= min_conf]
+    gs = [g for g in gold if g.doc in wanted]
+    tp, hits = _overlap_counts(fs, gs)
+    strong = [h for g, h in zip(gs, hits, strict=True) if g.strength == "strong"]
+    return {
+        "findings": len(fs),
+        "confirmed": tp,
+        "precision": round(tp / len(fs), 3) if fs else None,
+        "strong_gold": len(strong),
+        "strong_hit": sum(strong),
+        "recall_strong": round(sum(strong) / len(strong), 3) if strong else None,
+        "recall_all": round(sum(hits) / len(gs), 3) if gs else None,
+    }
+
+
+def coverage(texts: dict[str, str], gold: Sequence[scorer.Gold], strong_only: bool = True) -> dict[str, Any]:
+    """The coverage ceiling: the share of gold spans whose original (any of its words) is
+    among the candidate originals spinlint generates for a word inside the span."""
+    from spinlint.detect.evidence import compute
+    from spinlint.document import Document
+    from spinlint.sources import decode, extract
+
+    by_doc: dict[str, Any] = {}
+    hit = total = 0
+    for g in gold:
+        if strong_only and g.strength != "strong":
+            continue
+        total += 1
+        if g.doc not in by_doc:
+            src = decode(
+                g.doc.rsplit("/", 1)[-1] if g.doc.endswith(".txt") else "doc.txt", texts[g.doc].encode()
+            )
+            prose = extract(src)
+            by_doc[g.doc] = compute(Document(source=src, prose=prose.text, breaks=prose.breaks), keep=None)
+        e = by_doc[g.doc]
+        originals = {w.lower() for w in g.original.split()}
+        if any(
+            c.word in originals for w in e.words if w.start < g.end and g.start < w.end for c in w.candidates
+        ):
+            hit += 1
+    return {"gold": total, "covered": hit, "ceiling": round(hit / total, 3) if total else None}
+
+
+def report(
+    run: dict[str, Any],
+    clean_ids: Sequence[str],
+    synthetic_ids: Sequence[str],
+    synthetic_gold: Sequence[scorer.Gold],
+    real_ids: Sequence[str],
+    annotated_ids: Sequence[str],
+    real_gold: Sequence[scorer.Gold],
+    found: Any,
+) -> dict[str, Any]:
+    """The document-first figures for one tool's run (``found(run, ids)`` gives findings)."""
+    judged = [i for i in annotated_ids if run["by_id"][i].get("verdict") in ("suspicious", "likely-spun")]
+    real_found = found(run, annotated_ids)
+    synth_found = found(run, synthetic_ids)
+    spun_synth = [i for i in synthetic_ids if run["by_id"][i].get("verdict") in ("suspicious", "likely-spun")]
+    return {
+        "real_documents": documents(run, real_ids, clean_ids),
+        "synthetic_documents": documents(run, synthetic_ids, clean_ids),
+        "real_spans": strong_spans(real_found, real_gold, annotated_ids),
+        "real_spans_in_judged_spun": strong_spans(real_found, real_gold, judged),
+        "real_spans_confidence_08": strong_spans(real_found, real_gold, annotated_ids, 0.8),
+        "synthetic_spans_in_judged_spun": _all_spans(synth_found, synthetic_gold, spun_synth),
+        "reliability": reliability(run, [*synthetic_ids, *real_ids], clean_ids),
+    }
+
+
+def _all_spans(
+    found: Sequence[scorer.Finding], gold: Sequence[scorer.Gold], ids: Sequence[str]
+) -> dict[str, Any]:
+    """Precision and recall over all gold spans (the synthetic set is fully annotated)."""
+    wanted = set(ids)
+    fs = [f for f in found if f.doc in wanted]
+    gs = [g for g in gold if g.doc in wanted]
+    tp, hits = _overlap_counts(fs, gs)
+    return {
+        "docs": len(wanted),
+        "findings": len(fs),
+        "precision": round(tp / len(fs), 3) if fs else None,
+        "gold": len(gs),
+        "recall": round(sum(hits) / len(gs), 3) if gs else None,
+    }
