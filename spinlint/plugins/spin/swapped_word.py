@@ -21,6 +21,7 @@ def min_probability() -> float:
 
     return float(detector().spec["marks"]["min_probability"])
 
+
 MAX_SUGGESTIONS = 3
 
 
