@@ -84,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--deep",
         action="store_true",
-        help="after the default pass, the neural check (needs the 'deep' extra; slower)",
+        help="the neural check (needs the 'deep' extra; in progress: its findings are not merged yet)",
     )
     p.add_argument("--version", action="version", version=f"spinlint {__version__}")
     return p

@@ -235,9 +235,15 @@ def test_an_isolated_rare_word_in_honest_text_stays_silent(tmp_path) -> None:  #
     assert result.score is not None and result.score < 0.5
 
 
+ABSTRACT = (
+    "Counterfeit consciousness apparatuses would now be able to peruse bosom peril checks quicker "
+    "than specialists, and the creators demonstrate that their strategy beats the old techniques."
+)
+
+
 def test_spn001_reports_swaps_with_originals_and_the_json_score(tmp_path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "spun.md"
-    path.write_text(SPUN + "\n")
+    path.write_text(ABSTRACT + "\n")
     result = lint_file(str(path), Options(use_cache=False, select=("SPN",)))
     assert result.score is not None and result.score >= 0.5
     assert result.diagnostics, "a dense spun paragraph raises marks"
@@ -265,7 +271,7 @@ def test_verdict_thresholds_come_with_the_model_and_are_ordered() -> None:
 
 def test_adjacent_marks_merge_into_one_span(tmp_path) -> None:  # type: ignore[no-untyped-def]
     path = tmp_path / "spun.md"
-    path.write_text(SPUN + "\n")
+    path.write_text(ABSTRACT + "\n" + SPUN + "\n")
     result = lint_file(str(path), Options(use_cache=False, select=("SPN",)))
     text = path.read_text()
     spans = [(d.span.start, d.span.end) for d in result.diagnostics]

@@ -94,9 +94,23 @@ def test_more_words_never_raise_the_verdict(confs: list[float], words: int) -> N
 def test_file_summary_keys_are_the_json_contract() -> None:
     r = _result([0.9], words=300)
     s = v.file_summary(r)
-    assert set(s) == {"filename", "words", "diagnostics", "density", "verdict"}
+    assert set(s) == {"filename", "words", "diagnostics", "density", "score", "verdict"}
     assert s["density"] == round(v.density(r), 3)
     assert s["verdict"] == v.verdict(r)
+    assert s["score"] is None  # no detector ran: the density decides
+
+
+def test_the_detector_score_decides_the_verdict_when_present() -> None:
+    suspicious, likely = v.score_thresholds()
+    many_marks = _result([0.95] * 20, words=100)  # density alone: likely-spun
+    assert v.verdict(many_marks) == "likely-spun"
+    many_marks.score = 0.0
+    assert v.verdict(many_marks) == "clean"
+    none = _result([], words=100)
+    none.score = likely
+    assert v.verdict(none) == "likely-spun"
+    none.score = suspicious
+    assert v.at_least(v.verdict(none), "suspicious")
 
 
 # -- real documents ---------------------------------------------------------------------------
@@ -158,7 +172,8 @@ def test_plain_json_stays_an_array_and_summary_wraps_it(docs: Path) -> None:
     files = {f["filename"]: f for f in obj["files"]}
     assert set(files) == {"spun.md", "diluted.md", "honest.md"}
     for f in files.values():
-        assert set(f) == {"filename", "words", "diagnostics", "density", "verdict"}
+        assert set(f) == {"filename", "words", "diagnostics", "density", "score", "verdict"}
+        assert f["score"] is None  # --select GLT: the detector did not run
         assert f["diagnostics"] == sum(1 for d in array if d["filename"] == f["filename"])
     assert files["spun.md"]["verdict"] == "likely-spun"
     assert files["diluted.md"]["verdict"] == "clean"

@@ -167,8 +167,10 @@ def _stop_words() -> frozenset[str]:
     return stop_words()
 
 
+# The look-ups below are cached per word as small numpy arrays (4 bytes an id): as tuples of
+# Python ints the 50,000 entries of a long run took ~100 MB.
 @lru_cache(maxsize=50_000)
-def _lexical_candidates(word: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
+def _lexical_candidates(word: str) -> tuple[np.ndarray, np.ndarray]:
     """Context-free candidates of a word (Moby, then the spinner map) as phrase-model ids, and
     their source codes (index into ``SOURCES``); words the model does not know are left out."""
     vocab = load_phrase_model().vocab
@@ -179,27 +181,30 @@ def _lexical_candidates(word: str) -> tuple[tuple[int, ...], tuple[int, ...]]:
         found.setdefault(vocab.get(o, -1), 1)
     found.pop(-1, None)
     found.pop(vocab.get(word, -2), None)
-    return tuple(found), tuple(found.values())
+    return np.fromiter(found, np.int32, len(found)), np.fromiter(found.values(), np.int8, len(found))
 
 
 @lru_cache(maxsize=50_000)
-def _followers(word: str) -> tuple[int, ...]:
+def _followers(word: str) -> np.ndarray:
     """The content words listed most often after ``word`` in the reference bigrams (ids)."""
     return _ranked(word, ngrams.followers(word), after=True)
 
 
 @lru_cache(maxsize=50_000)
-def _preceders(word: str) -> tuple[int, ...]:
+def _preceders(word: str) -> np.ndarray:
     return _ranked(word, ngrams.preceders(word), after=False)
 
 
-def _ranked(word: str, pool: frozenset[str], after: bool) -> tuple[int, ...]:
+def _ranked(word: str, pool: frozenset[str], after: bool) -> np.ndarray:
     stop = _stop_words()
     bigram = ngrams.bigram_table()
     vocab = load_phrase_model().vocab
     content = [c for c in pool if c.isalpha() and c not in stop and c in vocab]
     content.sort(key=lambda c: -bigram.get(f"{word} {c}" if after else f"{c} {word}", 0))
-    return tuple(vocab[c] for c in content[:MAX_SLOT])
+    return np.asarray([vocab[c] for c in content[:MAX_SLOT]], dtype=np.int32)
+
+
+_NO_IDS = np.zeros(0, dtype=np.int32)
 
 
 def compute(doc: Document, lm: PhraseModel | None = None, keep: int | None = 20) -> Evidence:
@@ -266,30 +271,31 @@ def compute(doc: Document, lm: PhraseModel | None = None, keep: int | None = 20)
     slots = np.asarray(content, dtype=np.int64)
 
     # candidates, flat: owner (index into slots), phrase-model id, source code
-    owner: list[int] = []
-    cand_ids: list[int] = []
-    cand_src: list[int] = []
+    id_parts: list[np.ndarray] = []
+    src_parts: list[np.ndarray] = []
+    counts_per_word: list[int] = []
     slot_code = SOURCES.index("slot")
     for j, wi in enumerate(content_word):
-        tok = lowers[wi]
-        cands, srcs = _lexical_candidates(tok)
+        cands, srcs = _lexical_candidates(lowers[wi])
         at = content[j]
-        slot: tuple[int, ...] = ()
+        before = after = _NO_IDS
         if at - 1 > sent_start[at]:
             prev = lowers[wi - 1]
             if prev.isalpha() and prev not in stop:
-                slot = _followers(prev)
+                before = _followers(prev)
         if at + 1 < sent_end[at]:
             nxt = lowers[wi + 1]
             if nxt.isalpha() and nxt not in stop:
-                slot = slot + _preceders(nxt)
-        k = len(cands) + len(slot)
-        if k:
-            owner.extend([j] * k)
-            cand_ids.extend(cands)
-            cand_ids.extend(slot)
-            cand_src.extend(srcs)
-            cand_src.extend([slot_code] * len(slot))
+                after = _preceders(nxt)
+        id_parts += (cands, before, after)
+        src_parts.append(srcs)
+        n_slot = len(before) + len(after)
+        if n_slot:
+            src_parts.append(np.full(n_slot, slot_code, dtype=np.int8))
+        counts_per_word.append(len(cands) + n_slot)
+    owner = np.repeat(np.arange(len(counts_per_word)), counts_per_word)
+    cand_ids = np.concatenate(id_parts) if id_parts else _NO_IDS
+    cand_src = np.concatenate(src_parts) if src_parts else np.zeros(0, dtype=np.int8)
 
     own = np.asarray(owner, dtype=np.int64)
     cand = np.asarray(cand_ids, dtype=np.int64)

@@ -15,7 +15,7 @@ from spinlint.rule import Rule
 def min_probability() -> float:
     """The bar a mark's calibrated probability (P(swapped | spun) x P(paragraph spun)) must
     reach, fitted with the model (``training.build``): the lowest at which honest documents
-    of its calibration split get at most 0.3 marks per 1,000 words, and at least 0.5 ("more
+    of its calibration split get at most 0.1 marks per 1,000 words, and at least 0.5 ("more
     likely than not"); --min-confidence raises it."""
     from spinlint.detect.model import detector
 
