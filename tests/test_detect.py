@@ -278,3 +278,32 @@ def test_adjacent_marks_merge_into_one_span(tmp_path) -> None:  # type: ignore[n
     assert spans == sorted(spans)
     for (_a1, b1), (a2, _b2) in zip(spans, spans[1:], strict=False):
         assert text[b1:a2].strip(" -") != "", "two marks with only a space between them were not merged"
+
+
+# -- the training spinner ------------------------------------------------------------------
+
+
+def test_training_spinner_records_every_change_and_restores_the_source(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import random
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    from training import spinner
+
+    # the GloVe neighbours are a training-time resource (the 'train' extra); without them the
+    # spinner still uses Moby, the spinner map, PPS phrases, numbers and glitches
+    monkeypatch.setattr(spinner, "glove_neighbours", lambda: {})
+    text = (
+        "Artificial intelligence is used to screen for breast cancer. The old city was in ruins "
+        "ten years ago, and a Kremlin-backed group said prices on the stock market fell sharply."
+    )
+    from spinlint.plugins.collocation.scan import stop_words
+
+    out = spinner.spin(text, random.Random(3), rate=0.4, stop=stop_words())
+    assert out.restore() == text
+    assert out.changes and out.text != text
+    for c in out.changes:
+        assert out.text[c.start : c.end] == c.spun and c.spun != c.original
+    kinds = {c.kind for c in out.changes}
+    assert kinds <= {"lexical", "number", "glitch"}
