@@ -339,7 +339,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "",
         f"Built by `python -m training.build` in {time.time() - t0:.0f} s; documents per split: "
         f"{model['trained_on']['documents']}; rows fitted: {model['trained_on']['rows']}.",
-        "The honest text is the Brown corpus and Wikipedia introductions; the spun text is the",
+        "The honest text is the Brown corpus, Wikipedia introductions and the benchmark's spin-dev",
+        "split (news and Wikipedia from gensim's test data); the spun text is the",
         "same documents through `training.spinner`.  The real spinner dev set is not used.",
         "",
         "| measure | value |",
