@@ -161,27 +161,39 @@ def spin(
 
     for m in WORD.finditer(text):
         word = m.group()
-        if not PLAIN.fullmatch(word) or any(s < m.end() and m.start() < e for s, e in taken):
-            continue
-        low = word.lower()
-        if low in stop or len(low) < 3:
-            continue
-        if word[0].isupper() and (not _sentence_initial(text, m.start()) or word.isupper()):
+        if any(s < m.end() and m.start() < e for s, e in taken) or not swappable(text, m, stop):
             continue
         if rng.random() >= rate:
             continue
-        options = candidates(low)[:top]
+        options = candidates(word.lower())[:top]
         if not options:
             continue
         new = match_case(rng.choice(options), word)
         edits.append((m.start(), m.end(), new, word, "lexical"))
+    return apply_edits(text, edits)
 
-    edits.sort()
+
+def swappable(text: str, m: re.Match[str], stop: frozenset[str]) -> bool:
+    """Is the word matched by ``m`` one a spinner swaps: plain letters, three or more, not a
+    stop word, and capitalised only at the start of a sentence (elsewhere it is likely a
+    name, which spinners mostly leave alone)?"""
+    word = m.group()
+    if not PLAIN.fullmatch(word):
+        return False
+    low = word.lower()
+    if low in stop or len(low) < 3:
+        return False
+    return not (word[0].isupper() and (not _sentence_initial(text, m.start()) or word.isupper()))
+
+
+def apply_edits(text: str, edits: list[tuple[int, int, str, str, str]]) -> Spun:
+    """Apply non-overlapping ``(start, end, new, original, kind)`` edits to ``text`` and
+    record each change at its place in the spun text."""
     out: list[str] = []
     changes: list[Change] = []
     pos = 0
     shift = 0
-    for start, end, new, original, kind in edits:
+    for start, end, new, original, kind in sorted(edits):
         out.append(text[pos:start])
         changes.append(Change(start + shift, start + shift + len(new), new, original, kind))
         out.append(new)

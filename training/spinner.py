@@ -26,7 +26,7 @@ import re
 from collections import defaultdict
 from functools import lru_cache
 
-from benchmarks.spinner import GLUE_LEAD, HYPHENATED, PLAIN, Change, Spun, _sentence_initial
+from benchmarks.spinner import GLUE_LEAD, HYPHENATED, Spun, apply_edits, swappable
 from spinlint.document import WORD
 from spinlint.lexicon import originals, spinmap
 from spinlint.packs import match_case
@@ -193,30 +193,13 @@ def spin(
                 add(m.start(), m.end(), m.group() + " ", "glitch")
 
     for m in WORD.finditer(text):
-        word = m.group()
-        if not PLAIN.fullmatch(word) or not free(m.start(), m.end()):
-            continue
-        lw = word.lower()
-        if lw in stop or len(lw) < 3:
-            continue
-        if word[0].isupper() and (not _sentence_initial(text, m.start()) or word.isupper()):
+        if not free(m.start(), m.end()) or not swappable(text, m, stop):
             continue
         if rng.random() >= rate:
             continue
-        new = _choose(lw, rng)
-        if not new or new == lw:
+        word = m.group()
+        new = _choose(word.lower(), rng)
+        if not new or new == word.lower():
             continue
         add(m.start(), m.end(), match_case(new, word), "lexical")
-
-    edits.sort()
-    out: list[str] = []
-    changes: list[Change] = []
-    pos = shift = 0
-    for start, end, new, original, kind in edits:
-        out.append(text[pos:start])
-        changes.append(Change(start + shift, start + shift + len(new), new, original, kind))
-        out.append(new)
-        shift += len(new) - (end - start)
-        pos = end
-    out.append(text[pos:])
-    return Spun(text, "".join(out), tuple(changes))
+    return apply_edits(text, edits)
