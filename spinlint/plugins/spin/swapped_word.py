@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from spinlint.detect.evidence import IDX, Candidate, WordEvidence, evidence
-from spinlint.detect.model import scores
+from spinlint.detect.evidence import IDX, Candidate, Evidence, WordEvidence, evidence
+from spinlint.detect.model import Scores, scores
 from spinlint.document import Document
 from spinlint.model import Diagnostic, Severity, Span
 from spinlint.packs import match_case
@@ -86,36 +86,29 @@ class SwappedWord(Rule):
             if (
                 groups
                 and ev.words[groups[-1][-1]].index + 1 == ev.words[i].index
-                and self._joined(doc, ev, groups[-1][-1], i)
+                and self._joined(doc, ev.words[groups[-1][-1]], ev.words[i])
             ):
                 groups[-1].append(i)
             else:
                 groups.append([i])
         for g in groups:
-            yield self._report(doc, ev.words, g, s.word, s.paragraphs, ev.features)
+            yield self._report(doc, ev, s, g)
 
     @staticmethod
-    def _joined(doc: Document, ev: object, a: int, b: int) -> bool:
-        words = ev.words  # type: ignore[attr-defined]
-        gap = doc.prose[words[a].end : words[b].start]
+    def _joined(doc: Document, a: WordEvidence, b: WordEvidence) -> bool:
+        """Adjacent marks are one span when only spaces or a hyphen part them."""
+        gap = doc.prose[a.end : b.start]
         return gap.strip(" -") == "" and "\n\n" not in gap
 
-    def _report(
-        self,
-        doc: Document,
-        words: list[WordEvidence],
-        group: list[int],
-        p: object,
-        paras: list[float],
-        feats: object,
-    ) -> Diagnostic:
+    def _report(self, doc: Document, ev: Evidence, s: Scores, group: list[int]) -> Diagnostic:
+        words = ev.words
         first, last = words[group[0]], words[group[-1]]
         span = Span(first.start, last.end)
         spun = doc.text[span.start : span.end]
-        probs = [float(p[i]) for i in group]  # type: ignore[index]
+        probs = [float(s.word[i]) for i in group]
         best: list[Candidate | None] = [next(iter(ranked(words[i])), None) for i in group]
         suggestions = self._suggestions(doc, words, group, span)
-        p_para = paras[first.paragraph] if paras else 0.0
+        p_para = s.paragraphs[first.paragraph] if s.paragraphs else 0.0
         reasons = []
         for i, c in zip(group, best, strict=True):
             w = words[i]
@@ -124,7 +117,7 @@ class SwappedWord(Rule):
                     f"'{c.word}' is {_times(c.gain)} more probable than '{w.text.lower()}' here "
                     f"(trigram phrase model; candidate from {SOURCE_NAMES[c.source]})"
                 )
-            elif feats[i, IDX["oov"]]:  # type: ignore[index]
+            elif ev.features[i, IDX["oov"]]:
                 reasons.append(f"'{w.text}' is not in the phrase model's 72k-word vocabulary")
             else:
                 reasons.append(f"'{w.text}' is improbable here and no plainer word restores the phrase")
