@@ -307,3 +307,20 @@ def test_training_spinner_records_every_change_and_restores_the_source(monkeypat
         assert out.text[c.start : c.end] == c.spun and c.spun != c.original
     kinds = {c.kind for c in out.changes}
     assert kinds <= {"lexical", "number", "glitch"}
+
+
+def test_adjacent_swaps_are_restored_together(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Neither "breast" next to "peril" nor "cancer" next to "bosom" wins alone; the pair does."""
+    path = tmp_path / "spun.md"
+    path.write_text(ABSTRACT + "\n")
+    result = lint_file(str(path), Options(use_cache=False, select=("SPN",)))
+    pair = next(d for d in result.diagnostics if path.read_text()[d.span.start : d.span.end] == "bosom peril")
+    assert pair.suggestions[0] == "breast cancer"
+    assert "'breast cancer' is" in pair.message and "more probable here than 'bosom peril'" in pair.message
+
+
+def test_phrase_gains_score_joint_replacements() -> None:
+    doc = document("The study screened women for bosom peril in three hospitals.")
+    idx = [i for i, w in enumerate(doc.words) if w.text in ("bosom", "peril")]
+    gains = ev.phrase_gains(doc, idx, [["breast", "cancer"], ["breast", ""], ["", ""]])
+    assert gains[0] > 3 and gains[0] > gains[1] and gains[2] == 0.0

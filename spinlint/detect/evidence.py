@@ -508,6 +508,39 @@ def region_features(
     return [*base, pack * per100, glitches * per100, *pw]
 
 
+def phrase_gains(doc: Document, indexes: list[int], choices: list[list[str]]) -> list[float]:
+    """For words ``indexes`` of ``doc.words`` (adjacent, in one sentence) and each choice of
+    replacements for them (one word each, ``""`` = keep the written word): the log10 gain of
+    the trigrams from the first word to two past the last, restored against as written.
+
+    Adjacent swaps must be undone together: "bosom peril" -> "breast cancer" wins as a pair
+    although neither word wins alone next to the other's spun form."""
+    lm = load_phrase_model()
+    words, lowers = doc.words, doc.folded_words
+    sentence = doc.sentence_at(words[indexes[0]].start)
+    inside = [k for k, w in enumerate(words) if sentence.start <= w.start < sentence.end]
+    vocab = lm.vocab
+    ids = [vocab.get(START, -1), *(vocab.get(lowers[k], -1) for k in inside), vocab.get(END, -1)]
+    at = [inside.index(k) + 1 for k in indexes]
+    lo, hi = at[0], min(at[-1] + 2, len(ids) - 1)
+    rows = [list(ids)]
+    for choice in choices:
+        row = list(ids)
+        for pos, word in zip(at, choice, strict=True):
+            if word:
+                row[pos] = vocab.get(word, -1)
+        rows.append(row)
+    w1, w2, w3 = [], [], []
+    for row in rows:
+        for t in range(lo, hi + 1):
+            w1.append(row[t - 2] if t >= 2 else -1)
+            w2.append(row[t - 1])
+            w3.append(row[t])
+    lp, _ = lm.score(np.asarray(w1), np.asarray(w2), np.asarray(w3))
+    totals = lp.reshape(len(rows), hi - lo + 1).sum(axis=1)
+    return [float(v - totals[0]) for v in totals[1:]]
+
+
 def evidence(doc: Document) -> Evidence:
     """The document's evidence, computed once and shared by every rule that asks."""
     ev = doc.cache.get("spin-evidence")

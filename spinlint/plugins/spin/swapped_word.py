@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import itertools
+from collections.abc import Iterator, Sequence
 
-from spinlint.detect.evidence import IDX, Candidate, Evidence, WordEvidence, evidence
+from spinlint.detect.evidence import IDX, Candidate, Evidence, WordEvidence, evidence, phrase_gains
 from spinlint.detect.model import Scores, scores
 from spinlint.document import Document
+from spinlint.lexicon import spinmap
 from spinlint.model import Diagnostic, Severity, Span
 from spinlint.packs import match_case
 from spinlint.rule import Rule
@@ -26,7 +28,10 @@ MAX_SUGGESTIONS = 3
 
 
 def _times(gain: float) -> str:
+    """A log10 gain as a factor: "35x", "2.3x", and past a million a power of ten."""
     x = 10**gain
+    if x >= 1e6:
+        return f"10^{gain:.1f} times"
     return f"{x:,.0f}x" if x >= 10 else f"{x:.1f}x"
 
 
@@ -107,10 +112,19 @@ class SwappedWord(Rule):
         spun = doc.text[span.start : span.end]
         probs = [float(s.word[i]) for i in group]
         best: list[Candidate | None] = [next(iter(ranked(words[i])), None) for i in group]
-        suggestions = self._suggestions(doc, words, group, span)
+        ranked_fixes = self._suggestions(doc, words, group, span)
+        suggestions = [text for text, _ in ranked_fixes]
         p_para = s.paragraphs[first.paragraph] if s.paragraphs else 0.0
         reasons = []
+        joint = ranked_fixes[0][1] if ranked_fixes else None
+        if joint is not None:
+            text = ranked_fixes[0][0]
+            reasons.append(
+                f"'{text}' is {_times(joint)} more probable here than '{spun}' (trigram phrase model)"
+            )
         for i, c in zip(group, best, strict=True):
+            if reasons and len(group) > 1:
+                break  # the joint figure stands for the words of the span
             w = words[i]
             if c is not None and c.gain > 0:
                 reasons.append(
@@ -140,11 +154,26 @@ class SwappedWord(Rule):
         )
 
     @staticmethod
-    def _suggestions(doc: Document, words: list[WordEvidence], group: list[int], span: Span) -> list[str]:
-        """The best restoration of every word, then the second-best of each in turn."""
-        picks = [[c.word for c in ranked(words[i])][:MAX_SUGGESTIONS] for i in group]
+    def _suggestions(
+        doc: Document, words: list[WordEvidence], group: list[int], span: Span
+    ) -> list[tuple[str, float | None]]:
+        """Ranked restorations of the span.  One word: its ranked candidates.  Adjacent marks:
+        every combination of each word's best candidates (or the word as written) scored
+        together by the phrase model, those with more spinner-map words first, then by joint
+        gain (``MAX_JOINT`` words at most;
+        a longer run offers each word's best), with the joint gain where one was scored."""
+        if len(group) == 1:
+            cands = [ranked(words[group[0]])[:MAX_SUGGESTIONS]]
+        else:
+            # each word's synonyms whether or not they gain alone: beside the other spun word
+            # of the pair, the right one often does not ("breast" next to "peril")
+            cands = [synonyms_first(words[i])[:JOINT_CANDIDATES] for i in group]
+        picks = [[c.word for c in cs] for cs in cands]
+        from_map = [
+            {c.word for c in cs if in_map(words[i], c.word)} for i, cs in zip(group, cands, strict=True)
+        ]
 
-        def render(choice: list[str]) -> str:
+        def render(choice: Sequence[str]) -> str:
             out = []
             pos = span.start
             for i, word in zip(group, choice, strict=True):
@@ -157,14 +186,37 @@ class SwappedWord(Rule):
 
         if not any(picks):
             return []
-        top = [p[0] if p else "" for p in picks]
-        options = [render(top)]
-        for k, alts in enumerate(picks):
-            for alt in alts[1:]:
-                choice = list(top)
-                choice[k] = alt
-                options.append(render(choice))
-        return list(dict.fromkeys(options))[:MAX_SUGGESTIONS]
+        if len(group) == 1:
+            return [(render([p]), None) for p in picks[0][:MAX_SUGGESTIONS]]
+        if len(group) > MAX_JOINT:
+            return [(render([p[0] if p else "" for p in picks]), None)]
+        options = [list(c) for c in itertools.product(*[[*p, ""] for p in picks]) if any(c)]
+        gains = phrase_gains(doc, [words[i].index for i in group], options)
+        # as for one word: the spinners' own map first (the more of its words, the likelier),
+        # then by the joint gain
+        n_map = [sum(w in m for w, m in zip(option, from_map, strict=True)) for option in options]
+        best: dict[str, float | None] = {}
+        for k in sorted(range(len(options)), key=lambda k: (-n_map[k], -gains[k])):
+            if gains[k] > 0:
+                best.setdefault(render(options[k]), gains[k])
+        return list(best.items())[:MAX_SUGGESTIONS]
+
+
+MAX_JOINT = 3
+JOINT_CANDIDATES = 4
+
+
+def in_map(word: WordEvidence, candidate: str) -> bool:
+    """Does the spinners' word map list ``candidate`` for the word (whatever source proposed
+    it first: Moby often lists the same word)?"""
+    return candidate in spinmap.spinner_map().get(word.text.lower(), ())
+
+
+def synonyms_first(word: WordEvidence) -> list[Candidate]:
+    """All of a word's candidates, the spinner map's first, then thesaurus synonyms, then slot
+    words, each by gain."""
+    order = {"map": 0, "moby": 1, "slot": 2}
+    return sorted(word.candidates, key=lambda c: (not in_map(word, c.word), order[c.source], -c.gain))
 
 
 def ranked(word: WordEvidence) -> list[Candidate]:
@@ -173,8 +225,8 @@ def ranked(word: WordEvidence) -> list[Candidate]:
     thesaurus synonym, that makes the phrase more probable is offered before a word that
     merely fits the slot (offered only when no synonym gains); within each group, by gain."""
     gaining = [c for c in word.candidates if c.gain > 0]
-    mapped = [c for c in gaining if c.source == "map"]
-    thesaurus = [c for c in gaining if c.source == "moby"]
+    mapped = [c for c in gaining if in_map(word, c.word)]
+    thesaurus = [c for c in gaining if c.source == "moby" and c not in mapped]
     return [*mapped, *thesaurus] or gaining
 
 
