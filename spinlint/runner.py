@@ -7,6 +7,7 @@ Data flows one way: read source -> prose with offsets -> one document -> every e
 from __future__ import annotations
 
 import fnmatch
+import functools
 import glob
 import hashlib
 import json
@@ -244,6 +245,7 @@ def cache_key(data: bytes, config: Config, options: Options, engine: Engine, pat
     for part in (
         __version__,
         engine.pack_fingerprint,
+        _detector_fingerprint(),
         config.fingerprint(),
         repr(
             (
@@ -262,6 +264,23 @@ def cache_key(data: bytes, config: Config, options: Options, engine: Engine, pat
         h.update(b"\0")
     h.update(data)
     return h.hexdigest()
+
+
+@functools.lru_cache(maxsize=1)
+def _detector_fingerprint() -> str:
+    """A digest of the fitted detector (``spinlint/detect/detector.json``): a refitted model
+    gives other findings for the same text, so cached results must not be reused."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("spinlint.detect")  # located, not imported (numpy)
+    if spec is None or not spec.submodule_search_locations:
+        return "no-detector"
+    path = os.path.join(list(spec.submodule_search_locations)[0], "detector.json")
+    try:
+        with open(path, "rb") as fh:
+            return hashlib.sha256(fh.read()).hexdigest()[:16]
+    except OSError:
+        return "no-detector"
 
 
 def deep_enabled(config: Config, options: Options) -> bool:

@@ -324,3 +324,14 @@ def test_phrase_gains_score_joint_replacements() -> None:
     idx = [i for i, w in enumerate(doc.words) if w.text in ("bosom", "peril")]
     gains = ev.phrase_gains(doc, idx, [["breast", "cancer"], ["breast", ""], ["", ""]])
     assert gains[0] > 3 and gains[0] > gains[1] and gains[2] == 0.0
+
+
+def test_a_refitted_detector_invalidates_cached_results(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from spinlint import runner
+    from spinlint.config import Config
+
+    engine = runner.engine_for(())
+    before = runner.cache_key(b"text", Config(), Options(), engine, "a.md")
+    assert runner._detector_fingerprint() != "no-detector"
+    monkeypatch.setattr(runner, "_detector_fingerprint", lambda: "another-model")
+    assert runner.cache_key(b"text", Config(), Options(), engine, "a.md") != before
