@@ -301,16 +301,14 @@ class PhraseModel:
         w1 = np.asarray(w1, dtype=np.int64)
         w2 = np.asarray(w2, dtype=np.int64)
         w3 = np.asarray(w3, dtype=np.int64)
-        known3, known2, known1 = w3 >= 0, w2 >= 0, w1 >= 0
-        c3, c2, c1 = np.maximum(w3, 0), np.maximum(w2, 0), np.maximum(w1, 0)
-        hit3, at3 = hash_find(self.slots3, (((c1 << BITS) | c2) << BITS) | c3, known1 & known2 & known3)
-        hit2, at2 = hash_find(self.slots2, (c2 << BITS) | c3, known2 & known3)
-        hist, ath = hash_find(self.slots2, (c1 << BITS) | c2, known1 & known2)
-        bigram = np.where(hit2, self.p2[at2], np.where(known2, self.uni_bo[c2], 0.0) + self.uni_p[c3])
-        backoff = np.where(hist, self.bo2[ath], 0.0)
-        out = np.where(hit3, self.p3[at3], backoff + bigram)
-        out = np.where(known3, out, OOV_LOG10)
-        order = np.where(hit3, 3, np.where(hit2, 2, np.where(known3, 1, 0)))
+        hit3, p3 = self._trigram(w1, w2, w3)
+        hit2, p2, _ = self._bigram(w2, w3)
+        hist, _, bo12 = self._bigram(w1, w2)
+        u3, _ = self._uni(w3)
+        _, ubo2 = self._uni(w2)
+        out = np.where(hit3, p3, np.where(hist, bo12, 0.0) + np.where(hit2, p2, ubo2 + u3))
+        out = np.where(w3 >= 0, out, OOV_LOG10)
+        order = np.where(hit3, 3, np.where(hit2, 2, np.where(w3 >= 0, 1, 0)))
         return out, order
 
     def _bigram(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
