@@ -529,13 +529,20 @@ def dask_client(workers: int, scheduler: str | None, options: Options) -> Iterat
     if scheduler:
         client: Any = dd.Client(scheduler)
     else:
-        cluster = dd.LocalCluster(
-            n_workers=workers,
-            threads_per_worker=1,
-            processes=True,
-            dashboard_address=None,
-            silence_logs=logging.ERROR,
-        )
+        import dask
+
+        # Dask's workers sample their own stacks every 10 ms for the dashboard's profile
+        # (``distributed.worker.profile``); a screening worker is one long CPU-bound task, so
+        # the sampling is pure cost: off for the cluster spinlint starts (a scheduler given by
+        # address keeps its workers' own configuration).
+        with dask.config.set({"distributed.worker.profile.enabled": False}):
+            cluster = dd.LocalCluster(
+                n_workers=workers,
+                threads_per_worker=1,
+                processes=True,
+                dashboard_address=None,
+                silence_logs=logging.ERROR,
+            )
         client = dd.Client(cluster)
     try:
         warm = [
