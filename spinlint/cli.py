@@ -36,6 +36,15 @@ def _codes(value: str) -> tuple[str, ...]:
     return tuple(c.strip() for c in value.split(",") if c.strip())
 
 
+def add_selection(p: argparse.ArgumentParser) -> None:
+    """The rule-selection options ``spinlint`` and ``spinlint screen`` share."""
+    p.add_argument("--select", type=_codes, help="comma-separated codes or prefixes to enable (ALL for all)")
+    p.add_argument("--extend-select", type=_codes, default=(), help="codes to enable on top of the selection")
+    p.add_argument("--ignore", type=_codes, default=(), help="codes or prefixes to disable")
+    p.add_argument("--extend-ignore", type=_codes, default=(), help="more codes to disable")
+    p.add_argument("--min-confidence", type=float, help="drop diagnostics below this confidence (0..1)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="spinlint",
@@ -47,11 +56,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--format", choices=FORMATS, help="output format (default: full on a terminal, else concise)"
     )
-    p.add_argument("--select", type=_codes, help="comma-separated codes or prefixes to enable (ALL for all)")
-    p.add_argument("--extend-select", type=_codes, default=(), help="codes to enable on top of the selection")
-    p.add_argument("--ignore", type=_codes, default=(), help="codes or prefixes to disable")
-    p.add_argument("--extend-ignore", type=_codes, default=(), help="more codes to disable")
-    p.add_argument("--min-confidence", type=float, help="drop diagnostics below this confidence (0..1)")
+    add_selection(p)
     p.add_argument("--fix", action="store_true", help="apply safe fixes in place")
     p.add_argument(
         "--unsafe-fixes", action="store_true", help="also apply unsafe fixes (with --fix or --diff)"

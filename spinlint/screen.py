@@ -691,7 +691,7 @@ def _versions() -> dict[str, str]:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from spinlint.cli import _codes
+    from spinlint.cli import add_selection
 
     p = argparse.ArgumentParser(
         prog="spinlint screen",
@@ -727,11 +727,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--overwrite", action="store_true", help="redo the run when OUTDIR holds one made with other settings"
     )
-    p.add_argument("--select", type=_codes, help="comma-separated codes or prefixes to enable (ALL for all)")
-    p.add_argument("--extend-select", type=_codes, default=())
-    p.add_argument("--ignore", type=_codes, default=())
-    p.add_argument("--extend-ignore", type=_codes, default=())
-    p.add_argument("--min-confidence", type=float, help="drop diagnostics below this confidence (0..1)")
+    add_selection(p)
     p.add_argument("--deep", action="store_true", help="also the neural check (needs the deep extra; slower)")
     p.add_argument("--config", help="use this configuration file (no discovery)")
     p.add_argument("--no-progress", action="store_true", help="no progress bar, even on a terminal")
