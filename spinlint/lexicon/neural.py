@@ -365,6 +365,13 @@ class NeuralLM:
         """Last hidden states of right-padded ``seqs``, their attention mask and each layer's
         keys and values (a row's first ``len(seq)`` positions are exactly its own: causal
         attention never looks at the padding after them)."""
+        ids, mask = self._pad(seqs)
+        hidden, kv = self.model.hidden(ids, mask)
+        return hidden, mask, kv
+
+    def _pad(self, seqs: Sequence[Sequence[int]]) -> tuple[torch.Tensor, torch.Tensor]:
+        """Token ids right-padded to the longest sequence, and the attention mask (1 = a real
+        token)."""
         torch = self._torch
         width = max(len(s) for s in seqs)
         ids = torch.full((len(seqs), width), self.pad_id, dtype=torch.long)
@@ -372,8 +379,7 @@ class NeuralLM:
         for row, seq in enumerate(seqs):
             ids[row, : len(seq)] = torch.tensor(seq, dtype=torch.long)
             mask[row, : len(seq)] = 1
-        hidden, kv = self.model.hidden(ids, mask)
-        return hidden, mask, kv
+        return ids, mask
 
     def _logprobs_at(self, hidden: torch.Tensor) -> Iterator[torch.Tensor]:
         """Log-softmax of the output layer over rows of ``hidden`` (positions x dim), in
@@ -624,17 +630,12 @@ class NeuralLM:
         for lo in range(0, len(variants), VARIANT_BATCH):
             part = variants[lo : lo + VARIANT_BATCH]
             tails = [v[3] for v in part]
-            width = max(len(t) for t in tails)
-            ids = torch.full((len(part), width), self.pad_id, dtype=torch.long)
-            mask = torch.zeros((len(part), width), dtype=torch.long)
-            for j, tail in enumerate(tails):
-                ids[j, : len(tail)] = torch.tensor(tail, dtype=torch.long)
-                mask[j, : len(tail)] = 1
+            batch, mask = self._pad(tails)
             lengths = torch.tensor([shared for *_, shared in part])
             rows = torch.tensor([v[2] for v in part])
-            out = self.model.extend(ids, kv, rows, lengths)
+            out = self.model.extend(batch, kv, rows, lengths)
             totals = torch.zeros(len(part), dtype=torch.float64)
-            if width >= 2:
+            if batch.shape[1] >= 2:
                 rows, logp, _, _ = self._stats_of(tails, out, mask, False)
                 totals.index_add_(0, rows, logp.double())
             for j, (n, m, _, _, written, _) in enumerate(part):
