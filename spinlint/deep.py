@@ -55,7 +55,9 @@ class SlotFeatures:
 
     span: Span
     written: str
-    gains: tuple[float, ...]  # restoration gain of each original, in the order given (nats)
+    originals: tuple[str, ...]  # those given, then the model's own proposals tried (``extra``)
+    added: int  # how many of ``originals`` are the model's own proposals (at the end)
+    gains: tuple[float, ...]  # restoration gain of each original, in that order (nats)
     best: str | None  # the original with the highest gain
     gain: float  # that gain; 0.0 without originals
     surprisal: float  # -log p(written word | left context), nats
@@ -115,6 +117,8 @@ def deep_pass(
     *,
     threads: int | None = None,
     proposals: int = 5,
+    extra: int = 0,
+    accept: Callable[[str], bool] | None = None,
     batch_size: int = 32,
     progress: bool | None = None,
     model: NeuralLM | None = None,
@@ -124,7 +128,8 @@ def deep_pass(
     ``sentences`` adds sentences to score for the document perplexity (those of a paragraph
     judged spun, say); the sentences holding a candidate are always scored.  ``threads``:
     torch threads (default one per core; see :func:`threads_for`).  ``proposals``: how many
-    of the model's own words to give per slot (0: none, saves a pass per candidate).
+    of the model's own words to give per slot (0: none, saves a pass per candidate);
+    ``extra`` of them (those ``accept`` takes) are tried as originals too.
     ``progress``: a bar on stderr (default: when stderr is a terminal and the run is long).
     Raises :class:`DeepError` when the model cannot be loaded.
     """
@@ -159,25 +164,29 @@ def deep_pass(
                     b = bisect.bisect_left(offsets, span.end - scored[i].start)
                     mine.append((a, b, [_match_case(o, text[a:b]) for o in originals]))
                 items.append((text, mine))
-            found = lm.score_slots(items, proposals=proposals, batch_size=batch_size)
+            found = lm.score_slots(
+                items, proposals=max(proposals, extra), batch_size=batch_size, extra=extra, accept=accept
+            )
             for i, (text, mine), (tokens, scores) in zip(chunk, items, found, strict=True):
                 logprob_sum -= sum(t.surprisal for t in tokens)
                 token_count += len(tokens)
                 for c, (a, b, _), score in zip(by_sentence[i], mine, scores, strict=True):
-                    originals = candidates[c][1]
+                    originals = (*candidates[c][1], *(o.lower() for o in score.added))
                     gains = score.gains
                     best = max(range(len(gains)), key=gains.__getitem__) if gains else None
                     ws = score.word
                     slots[c] = SlotFeatures(
                         span=candidates[c][0],
                         written=text[a:b],
+                        originals=originals,
+                        added=len(score.added),
                         gains=gains,
                         best=originals[best] if best is not None else None,
                         gain=gains[best] if best is not None else 0.0,
                         surprisal=ws.surprisal if ws else math.nan,
                         entropy=ws.entropy if ws else math.nan,
                         rank=ws.rank if ws else 0,
-                        proposals=score.proposals,
+                        proposals=score.proposals[:proposals],
                     )
             if tick is not None:
                 tick(len(chunk))

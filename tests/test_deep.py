@@ -292,9 +292,12 @@ def test_score_slots_agrees_with_the_plain_calls(lm: neural.NeuralLM) -> None:
     at = text.index("remains")
     replacements = ["ruins", "leftovers", "remains"]
     (tokens, (slot,)), (_, ()) = lm.score_slots(
-        [(text, [(at, at + 7, replacements)]), ("Short.", [])], proposals=4
+        [(text, [(at, at + 7, replacements)]), ("Short.", [])], proposals=4, tail=None
     )
     plain = lm.restoration_gain(text, [text.replace("remains", r) for r in replacements])
     assert slot.gains == pytest.approx(plain, abs=1e-3)
+    # a tail longer than the rest of the sentence reads all of it: the same gains
+    ((_, (long_tail,)),) = lm.score_slots([(text, [(at, at + 7, replacements)])], proposals=0, tail=100)
+    assert long_tail.gains == pytest.approx(slot.gains, abs=1e-3)
     assert [w for w, _ in slot.proposals] == [w for w, _ in lm.propose(text[:at], 4)]
     assert slot.word is not None and slot.word.rank == [t for t in tokens if t.text == " remains"][0].rank

@@ -38,7 +38,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.util import find_spec
@@ -66,6 +66,11 @@ DTYPE = "float32"
 BOS_ID = 0  # <|endoftext|>: every text is scored after it, as after a document boundary
 MAX_TOKENS = 512  # a longer "sentence" (a list or a table read as prose) is cut here
 VARIANT_BATCH = 64  # variants re-read at once (each carries its sentence's keys and values)
+# score_slots' gains: tokens read past the last one a replacement changes (None: the whole rest
+# of the sentence).  A swap's effect on the words after it fades within a few tokens: on the
+# real spinner dev set the 8-token gain ranks the candidates as the whole-sentence gain does
+# (see docs/deep.md), at a third of the cost
+GAIN_TAIL = 8
 LOGIT_CHUNK = 512  # positions per output-layer chunk (logits are 49,152 floats a position)
 MARKER = "spinlint-neural.json"
 CHECK_SENTENCE = "The city was in ruins after the war, and its people had left."
@@ -113,6 +118,7 @@ class SlotScore:
     word: WordScore | None  # the written word (None past ``MAX_TOKENS``)
     gains: tuple[float, ...]  # logprob(text with the replacement) - logprob(text), per replacement
     proposals: tuple[tuple[str, float], ...]  # the model's own whole words for the slot, log p
+    added: tuple[str, ...] = ()  # proposals tried as replacements too (their gains follow the rest)
 
 
 # -- availability -----------------------------------------------------------------------
@@ -527,7 +533,13 @@ class NeuralLM:
 
     # -- slots: a sentence, words in it and what might replace them -------------------
     def score_slots(
-        self, items: Sequence[tuple[str, Sequence[Slot]]], proposals: int = 5, batch_size: int = 32
+        self,
+        items: Sequence[tuple[str, Sequence[Slot]]],
+        proposals: int = 5,
+        batch_size: int = 32,
+        tail: int | None = GAIN_TAIL,
+        extra: int = 0,
+        accept: Callable[[str], bool] | None = None,
     ) -> list[tuple[list[TokenScore], list[SlotScore]]]:
         """For each text and its slots (a character range and replacements for it): the
         text's token scores and, per slot, the restoration gain of each replacement, the
@@ -536,7 +548,11 @@ class NeuralLM:
         One batched pass reads the texts; it keeps their keys and values, so a replacement
         re-reads only the tokens from the first one it changes, and a slot's proposals cost
         one batched step (the same figures as :meth:`restoration_gain` and :meth:`propose`,
-        to rounding, for a fraction of the work).
+        to rounding, for a fraction of the work).  ``tail``: the gain counts the tokens a
+        replacement changes and this many after them (``None``: the whole rest of the text).
+        ``extra``: also try the model's first ``extra`` proposals for the slot (those
+        ``accept`` takes, other than the written word and the replacements given) as
+        replacements: originals no thesaurus holds.
         """
         torch = self._torch
         texts = [text for text, _ in items]
@@ -560,10 +576,19 @@ class NeuralLM:
                 props = self._batch_proposals(
                     hidden, kv, [(row, f) for (row, _, _), f in zip(jobs, firsts, strict=True)], proposals
                 )
-                gains = self._batch_gains(texts, seqs, tokens, kv, jobs)
+                added = [
+                    _added(texts[i][start:end], given, props[n], extra, accept)
+                    for n, (_, i, (start, end, given)) in enumerate(jobs)
+                ]
+                if extra > 0:
+                    jobs = [
+                        (row, i, (start, end, [*given, *more]))
+                        for (row, i, (start, end, given)), more in zip(jobs, added, strict=True)
+                    ]
+                gains = self._batch_gains(texts, seqs, tokens, kv, jobs, tail)
                 for n, (_, i, (start, end, _)) in enumerate(jobs):
                     word = word_scores(tokens[i], [(start, end)])[0]
-                    slots[i].append(SlotScore(word=word, gains=gains[n], proposals=props[n]))
+                    slots[i].append(SlotScore(word=word, gains=gains[n], proposals=props[n], added=added[n]))
         return list(zip(tokens, slots, strict=True))
 
     def _batch_proposals(
@@ -610,6 +635,7 @@ class NeuralLM:
         tokens: Sequence[list[TokenScore]],
         kv: list[KV],
         jobs: Sequence[tuple[int, int, Slot]],
+        tail: int | None = None,
     ) -> list[tuple[float, ...]]:
         """Restoration gains of every replacement of every slot of a batch: each variant
         re-reads only its tokens from the first that differs from the written text, on the
@@ -623,8 +649,14 @@ class NeuralLM:
                 ids = self._encode(text[:start] + r + text[end:])[0]
                 # tokens shared with the written text from the start cancel out of the gain
                 p = _common_prefix(seq, ids)
-                written = -sum(t.surprisal for t in tokens[i][p - 1 :])  # ids[q] is tokens[q - 1]
-                variants.append((n, m, row, ids[p - 1 :], written, p - 1))
+                end_w, end_v = len(seq), len(ids)
+                if tail is not None:  # stop ``tail`` tokens past the last changed one
+                    same = _common_prefix(seq[: p - 1 : -1], ids[: p - 1 : -1])
+                    end_w = min(len(seq), len(seq) - same + tail)
+                    end_v = min(len(ids), len(ids) - same + tail)
+                # ids[q] is scored by tokens[q - 1]
+                written = -sum(t.surprisal for t in tokens[i][p - 1 : end_w - 1])
+                variants.append((n, m, row, ids[p - 1 : end_v], written, p - 1))
         gains = [[0.0] * len(replacements) for _, _, (_, _, replacements) in jobs]
         variants.sort(key=lambda v: len(v[3]))  # similar lengths share a batch: less padding
         for lo in range(0, len(variants), VARIANT_BATCH):
@@ -641,6 +673,28 @@ class NeuralLM:
             for j, (n, m, _, _, written, _) in enumerate(part):
                 gains[n][m] = float(totals[j]) - written
         return [tuple(g) for g in gains]
+
+
+def _added(
+    written: str,
+    given: Sequence[str],
+    proposals: Sequence[tuple[str, float]],
+    extra: int,
+    accept: Callable[[str], bool] | None,
+) -> tuple[str, ...]:
+    """The first ``extra`` proposals worth trying as replacements, in the written word's case."""
+    if extra <= 0:
+        return ()
+    seen = {written.lower(), *(g.lower() for g in given)}
+    out: list[str] = []
+    for word, _ in proposals:
+        if word.lower() in seen or (accept is not None and not accept(word)):
+            continue
+        seen.add(word.lower())
+        out.append(word[:1].upper() + word[1:] if written[:1].isupper() else word)
+        if len(out) == extra:
+            break
+    return tuple(out)
 
 
 def _common_prefix(a: Sequence[int], b: Sequence[int]) -> int:
