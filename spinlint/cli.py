@@ -89,7 +89,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--deep",
         action="store_true",
-        help="the neural check (needs the 'deep' extra; in progress: its findings are not merged yet)",
+        help="after the default pass, re-read the suspicious words with a neural language model "
+        "(SmolLM2-135M; needs the 'deep' extra; slow: tens to hundreds of words a second)",
     )
     p.add_argument("--version", action="version", version=f"spinlint {__version__}")
     return p

@@ -68,6 +68,8 @@ class Diagnostic:
     suggestions: tuple[str, ...] = ()
     # Structured evidence for reporters (HTML, JSON consumers); plain strings only.
     evidence: tuple[tuple[str, str], ...] = field(default=())
+    # Which pass found it: "default", or "deep" for a finding only the neural pass (--deep) made
+    found_by: str = "default"
 
     def __post_init__(self) -> None:
         if not 0.0 <= self.confidence <= 1.0:

@@ -63,6 +63,7 @@ class FileResult:
     notice: str | None = None  # said on stderr, does not change the exit code
     # P(document spun) from the trained detector (spinlint.detect), when a rule asked for it
     score: float | None = None
+    deep: bool = False  # the score is the deep stages' (--deep), with their own thresholds
 
 
 class Engine:
@@ -128,6 +129,10 @@ class Engine:
         prose = extract(source)
         loader, rules = self.pipeline(rules)
         doc = Document(source=source, prose=prose.text, nlp_loader=loader, breaks=prose.breaks)
+        if deep_enabled(config, options):
+            from spinlint.deep import threads_for
+
+            doc.cache["deep-threads"] = threads_for(options.jobs)  # the SPN rules read it
         diags: list[Diagnostic] = []
         for rule in rules:
             diags.extend(rule.check(doc))
@@ -145,10 +150,21 @@ class Engine:
             seen.add(key)
             kept.append(d)
         kept.sort(key=lambda d: (d.span.start, d.span.end, d.code))
-        notice = "; ".join(f"{source.path}:{source.location(at).row}: {msg}" for at, msg in prose.warnings)
-        scored = doc.cache.get("spin-scores")
+        notices = [f"{source.path}:{source.location(at).row}: {msg}" for at, msg in prose.warnings]
+        if doc.cache.get("deep-error"):
+            notices.append(f"{source.path}: {doc.cache['deep-error']}; the default pass's findings stand")
+        deep = doc.cache.get("spin-deep-scores")
+        scored = deep if deep is not None else doc.cache.get("spin-scores")
         score = round(float(scored.document), 4) if scored is not None else None
-        return FileResult(source.path, source, kept, doc.word_count(), notice=notice or None, score=score)
+        return FileResult(
+            source.path,
+            source,
+            kept,
+            doc.word_count(),
+            notice="; ".join(notices) or None,
+            score=score,
+            deep=deep is not None,
+        )
 
 
 def _is_accepted(text: str, d: Diagnostic, accepted: set[str]) -> bool:
@@ -268,19 +284,23 @@ def cache_key(data: bytes, config: Config, options: Options, engine: Engine, pat
 
 @functools.lru_cache(maxsize=1)
 def _detector_fingerprint() -> str:
-    """A digest of the fitted detector (``spinlint/detect/detector.json``): a refitted model
-    gives other findings for the same text, so cached results must not be reused."""
+    """A digest of the fitted detector (``spinlint/detect/detector.json`` and the deep stages'
+    ``detector-deep.json``): a refitted model gives other findings for the same text, so
+    cached results must not be reused."""
     import importlib.util
 
     spec = importlib.util.find_spec("spinlint.detect")  # located, not imported (numpy)
     if spec is None or not spec.submodule_search_locations:
         return "no-detector"
-    path = os.path.join(list(spec.submodule_search_locations)[0], "detector.json")
-    try:
-        with open(path, "rb") as fh:
-            return hashlib.sha256(fh.read()).hexdigest()[:16]
-    except OSError:
-        return "no-detector"
+    folder = list(spec.submodule_search_locations)[0]
+    h = hashlib.sha256()
+    for name in ("detector.json", "detector-deep.json"):
+        try:
+            with open(os.path.join(folder, name), "rb") as fh:
+                h.update(fh.read())
+        except OSError:
+            h.update(b"missing " + name.encode())
+    return h.hexdigest()[:16]
 
 
 def deep_enabled(config: Config, options: Options) -> bool:
@@ -388,7 +408,9 @@ def lint_file(path: str, options: Options, data: bytes | None = None) -> FileRes
         hit = _cache_get(cache_dir(options), key)
         if hit is not None:
             diags = [from_raw(r) for r in hit["diagnostics"]]
-            return FileResult(display, source, diags, hit["words"], score=hit.get("score"))
+            return FileResult(
+                display, source, diags, hit["words"], score=hit.get("score"), deep=bool(hit.get("deep"))
+            )
     try:
         result = engine.lint_source(source, config, options)
     except RecursionError:
@@ -401,6 +423,7 @@ def lint_file(path: str, options: Options, data: bytes | None = None) -> FileRes
                 "diagnostics": [to_raw(d) for d in result.diagnostics],
                 "words": result.words,
                 "score": result.score,
+                "deep": result.deep,
             },
         )
     return result

@@ -38,6 +38,7 @@ def to_raw(d: Diagnostic) -> dict[str, Any]:
         },
         "suggestions": list(d.suggestions),
         "evidence": [list(p) for p in d.evidence],
+        "pass": d.found_by,
     }
 
 
@@ -59,6 +60,7 @@ def from_raw(r: dict[str, Any]) -> Diagnostic:
         ),
         suggestions=tuple(r["suggestions"]),
         evidence=tuple((k, v) for k, v in r.get("evidence", [])),
+        found_by=r.get("pass", "default"),
     )
 
 
@@ -135,5 +137,6 @@ def to_json(source: SourceFile, d: Diagnostic, url: str | None = None) -> dict[s
             ],
         },
         "suggestions": list(d.suggestions),
+        "pass": d.found_by,
         "url": url,
     }

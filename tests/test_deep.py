@@ -18,6 +18,7 @@ from spinlint.lexicon import neural
 from spinlint.model import Span
 from spinlint.runner import Options, deep_enabled, deep_notice
 from spinlint.sources import decode, extract
+from tests.conftest import needs_model
 
 HONEST = "Breast cancer is the most common cancer in women."
 SPUN = "Bosom peril is the most common peril in women."
@@ -188,17 +189,6 @@ def test_a_failed_conversion_leaves_nothing(
 
 
 # -- with the extra: the model itself -----------------------------------------------------
-
-needs_model = pytest.mark.skipif(
-    not neural.available(),
-    reason=f"the deep extra is not installed ({neural.INSTALL_HINT})",
-)
-
-
-@pytest.fixture(scope="module")
-def lm() -> neural.NeuralLM:
-    # one thread: the suite runs beside other work, and correctness does not need speed
-    return neural.load(threads=1)
 
 
 @needs_model

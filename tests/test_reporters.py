@@ -95,6 +95,7 @@ def test_json_contract_field_by_field(tmp_path: Path) -> None:
         "end_location",
         "fix",
         "suggestions",
+        "pass",
         "url",
     }
     for item in data:

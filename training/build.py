@@ -70,9 +70,8 @@ def _document(text: str) -> Any:
     return Document(source=src, prose=prose.text, breaks=prose.breaks)
 
 
-def make_example(args: tuple[corpora.Text, int]) -> dict[str, Any]:
-    """Evidence of one document as written and spun, with labels."""
-    text, seed = args
+def spin_versions(text: corpora.Text, seed: int) -> list[tuple[str, str, list[int], list[tuple[int, int]]]]:
+    """The document as written and spun: (name, text, paragraph labels, swapped spans)."""
     from spinlint.plugins.collocation.scan import stop_words
 
     rng = random.Random(seed)
@@ -91,20 +90,29 @@ def make_example(args: tuple[corpora.Text, int]) -> dict[str, Any]:
         spun_paras.append(t)
         para_labels.append(1 if s and s.changes else 0)
         offset += len(t) + 2
+    return [
+        ("clean", text.text, [0] * len(paras), []),
+        ("spun", "\n\n".join(spun_paras), para_labels, changes),
+    ]
+
+
+def labels_of(e: Any, spans: Sequence[tuple[int, int]], labels: list[int]) -> tuple[np.ndarray, list[int]]:
+    """Per evidence word, whether a swap touches it; the paragraph labels, as the reader split."""
+    word_label = np.asarray([1 if any(a < w.end and w.start < b for a, b in spans) else 0 for w in e.words])
+    if len(labels) != len(e.paragraphs):  # the reader split differently: label by any
+        labels = [int(any(labels))] * len(e.paragraphs)
+    return word_label, labels
+
+
+def make_example(args: tuple[corpora.Text, int]) -> dict[str, Any]:
+    """Evidence of one document as written and spun, with labels."""
+    text, seed = args
     out = {}
-    for name, body, labels in (
-        ("clean", text.text, [0] * len(paras)),
-        ("spun", "\n\n".join(spun_paras), para_labels),
-    ):
+    for name, body, labels, spans in spin_versions(text, seed):
         doc = _document(body)
         e = ev.compute(doc)
         e.drop_candidates()  # not needed for fitting; keeps the pickle small
-        spans = changes if name == "spun" else []
-        word_label = np.asarray(
-            [1 if any(a < w.end and w.start < b for a, b in spans) else 0 for w in e.words]
-        )
-        if len(labels) != len(e.paragraphs):  # the reader split differently: label by any
-            labels = [int(any(labels))] * len(e.paragraphs)
+        word_label, labels = labels_of(e, spans, labels)
         out[name] = {"evidence": e, "words": len(doc.words), "word_label": word_label, "para_label": labels}
     return out
 
@@ -227,11 +235,42 @@ def mark_threshold(examples: list[dict[str, Any]], stages: dict[str, runtime.Sta
         p_para = stages["para"](np.asarray(reg.paras))
         given = stages["mark"](runtime.mark_rows(e, p_screen, reg))
         marks.append(given * p_para[[w.paragraph for w in e.words]])
-    p = np.concatenate(marks) if marks else np.zeros(0)
+    return lowest_bar(np.concatenate(marks) if marks else np.zeros(0), words)
+
+
+def lowest_bar(p: np.ndarray, words: int) -> float:
+    """The lowest mark probability (0.5 at least, by hundredths) at which the honest words'
+    mark probabilities ``p`` give at most ``MAX_CLEAN_MARKS_PER_1000`` marks per 1,000 words."""
     for t in np.arange(0.5, 1.0, 0.01):
         if 1000.0 * np.sum(p >= t) / max(words, 1) <= MAX_CLEAN_MARKS_PER_1000:
             return round(float(t), 2)
     return 1.0
+
+
+def verdict_thresholds(p_doc: np.ndarray, labels: np.ndarray) -> dict[str, float]:
+    """The lowest document probabilities that at most 1 % (suspicious) and 0.2 %
+    (likely-spun) of the calibration split's clean documents reach."""
+    clean_p = np.sort(p_doc[labels == 0])
+
+    def floor(share: float) -> float:
+        for v in np.unique(p_doc):
+            if np.mean(clean_p >= v) <= share:
+                return round(float(v), 4)
+        return 1.0
+
+    return {"suspicious": floor(0.01), "likely-spun": max(floor(0.002), floor(0.01))}
+
+
+def write_outputs(report: str, report_name: str, model: dict[str, Any], out: str, started: float) -> None:
+    """Print and save the report beside this script; write the model file atomically."""
+    print(report)
+    with open(os.path.join(HERE, report_name), "w", encoding="utf-8") as fh:
+        fh.write(report)
+    tmp = out + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        json.dump(model, fh, separators=(",", ":"))
+    os.replace(tmp, out)
+    print(f"wrote {out} in {time.time() - started:.0f}s", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -293,18 +332,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stage in ("doc", "para", "mark"):
         clfs[stage] = fit(stage, *fitted[stage])
         finish(stage, clfs[stage], *calib[stage])
-    # verdict thresholds: the lowest document probability that at most 1 % (suspicious) and
-    # 0.2 % (likely-spun) of the calibration split's clean documents reach
-    cal_doc = stages["doc"](calib["doc"][0])
-    clean_p = np.sort(cal_doc[calib["doc"][1] == 0])
-
-    def floor(share: float) -> float:
-        for v in np.unique(cal_doc):
-            if np.mean(clean_p >= v) <= share:
-                return round(float(v), 4)
-        return 1.0
-
-    model["verdict"] = {"suspicious": floor(0.01), "likely-spun": max(floor(0.002), floor(0.01))}
+    model["verdict"] = verdict_thresholds(stages["doc"](calib["doc"][0]), calib["doc"][1])
     model["marks"] = {"min_probability": mark_threshold(data["calib"], stages)}
     model["check"] = {
         "screen_rows": cx[:20].tolist(),
@@ -379,15 +407,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if sel.any():
             mean_p, share = p["doc"][sel].mean(), dy[sel].mean()
             lines.append(f"| {lo:.1f}-{lo + 0.2:.1f} | {sel.sum()} | {mean_p:.3f} | {share:.3f} |")
-    report = "\n".join(lines) + "\n"
-    print(report)
-    with open(os.path.join(HERE, "REPORT.md"), "w", encoding="utf-8") as fh:
-        fh.write(report)
-    tmp = args.out + ".tmp"
-    with open(tmp, "w", encoding="utf-8") as fh:
-        json.dump(model, fh, separators=(",", ":"))
-    os.replace(tmp, args.out)
-    print(f"wrote {args.out} in {time.time() - t0:.0f}s", file=sys.stderr)
+    write_outputs("\n".join(lines) + "\n", "REPORT.md", model, args.out, t0)
     return 0
 
 

