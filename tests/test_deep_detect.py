@@ -190,3 +190,26 @@ def test_json_says_which_pass_found_each_diagnostic(
     assert {d["pass"] for d in data["diagnostics"]} <= {"default", "deep"}
     assert any(d["pass"] == "deep" for d in data["diagnostics"])
     assert data["files"][0]["pass"] == "deep"
+
+
+def test_the_models_own_word_needs_the_fitted_prior_to_come_before_a_synonym(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from spinlint.detect.evidence import WordEvidence
+    from spinlint.plugins.spin import swapped_word as sw
+
+    doc = _doc("Stock showcases fell.\n")
+    word = WordEvidence(index=1, start=6, end=15, text="showcases", paragraph=0)
+    nr = dm.Neural(
+        rows=np.zeros((1, len(dm.WORD_FEATURES))),
+        read=np.ones(1, bool),
+        best=[[("market", 20.0), ("displays", 3.0), ("lights", -1.0)]],
+        proposed=[frozenset({"market"})],
+        perplexity=100.0,
+    )
+    deep = dm.DeepScores(1.0, [1.0], np.ones(1), np.ones(1), nr, 0.0)
+    marks = sw.Marks(np.ones(1), [1.0], deep)
+    for prior, first in ((5.0, "market"), (18.0, "displays"), (math.inf, "displays")):
+        monkeypatch.setattr(sw, "proposal_prior", lambda prior=prior: prior)
+        ranked = sw.SwappedWord._neural(doc, [word], [0], marks)
+        assert ranked[0][0] == first and len(ranked) == 2  # a losing original is never offered

@@ -125,7 +125,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--docs", type=int, default=400, help="documents read (seeded sample over the splits)")
     ap.add_argument("--out", default=dm.OUT_PATH)
-    ap.add_argument("--reuse", action="store_true", help="refit on the rows of the last run")
+    ap.add_argument(
+        "--calib-docs", type=int, default=None, help="documents of the calibration split (default: a quarter)"
+    )
+    ap.add_argument(
+        "--reuse", action="store_true", help="keep the rows of documents read before; read only the others"
+    )
     args = ap.parse_args(argv)
     from sklearn.metrics import brier_score_loss, roc_auc_score
 
@@ -136,25 +141,30 @@ def main(argv: Sequence[str] | None = None) -> int:
         *corpora.benchmark_dev(),
     ]
     texts.sort(key=lambda t: build.bucket("deep|" + t.id))
+    wanted = {k: round(args.docs * share) for k, share in SHARES.items()}
+    if args.calib_docs is not None:
+        wanted["calib"] = args.calib_docs
     by_split: dict[str, list[corpora.Text]] = {k: [] for k in SHARES}
     for t in texts:
         split = build.split_of(t.id)
-        if split in by_split and len(by_split[split]) < round(args.docs * SHARES[split]):
+        if split in by_split and len(by_split[split]) < wanted[split]:
             by_split[split].append(t)
     print({k: len(v) for k, v in by_split.items()}, file=sys.stderr)
+    # rows are kept per document id: a larger sample reads only the documents it adds
     cache = os.path.join(corpora.DATA, "deep-rows.pkl")
-    reused = args.reuse and os.path.exists(cache)
-    if reused:
+    known: dict[str, Any] = {}
+    if args.reuse and os.path.exists(cache):
         with open(cache, "rb") as fh:
-            data = pickle.load(fh)
-    else:
-        data = {}
-        for k, v in by_split.items():
-            print(f"{k}: reading {len(v)} documents", file=sys.stderr)
-            data[k] = collect(v, args.jobs)
+            known = pickle.load(fh)
+    todo = [t for v in by_split.values() for t in v if t.id not in known]
+    reused = len(todo) < sum(len(v) for v in by_split.values())
+    if todo:
+        print(f"reading {len(todo)} documents", file=sys.stderr)
+        known.update((t.id, ex) for t, ex in zip(todo, collect(todo, args.jobs), strict=True))
         os.makedirs(corpora.DATA, exist_ok=True)
         with open(cache, "wb") as fh:
-            pickle.dump(data, fh)
+            pickle.dump(known, fh)
+    data = {k: [known[t.id] for t in v] for k, v in by_split.items()}
     read_seconds = time.time() - t0
 
     model: dict[str, Any] = {"format": dm.FORMAT}
@@ -208,7 +218,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "# Deep stages: training report (test split, never fitted on)",
         "",
         f"Built by `python -m training.build_deep` in {time.time() - t0:.0f} s "
-        + ("(refitted on the rows of an earlier run); " if reused else f"(reading {read_seconds:.0f} s); ")
+        + (
+            f"({len(todo)} documents read in {read_seconds:.0f} s, the others' rows kept from "
+            "an earlier run); "
+            if reused
+            else f"(reading {read_seconds:.0f} s); "
+        )
         + f"documents per split: {model['trained_on']['documents']}; "
         f"rows fitted: {model['trained_on']['rows']}.  Same documents, splits and spinner as "
         "`training.build`; the real spinner dev set is not used.",

@@ -197,17 +197,21 @@ class SwappedWord(Rule):
     ) -> list[tuple[str, float]]:
         """The deep pass's restorations of a one-word span that make the sentence more
         probable, in the written word's case, by sentence gain; the neural model's own
-        proposal counts ``PROPOSAL_PRIOR`` nats less than a candidate synonym (spinner map,
-        thesaurus, slot words): a spinner swaps synonyms, so a word that merely fits the
-        sentence better must fit it much better to be the likelier original."""
+        proposal counts :func:`proposal_prior` nats less than a candidate synonym (spinner
+        map, thesaurus, slot words)."""
         if len(group) != 1 or s.deep is None:
             return []
         i, w = group[0], words[group[0]]
         proposed = s.deep.neural.proposed[i]
-        ranked_gains = sorted(
-            (g for g in s.deep.neural.best[i] if g[1] > 0),
-            key=lambda og: -(og[1] - (PROPOSAL_PRIOR if og[0] in proposed else 0.0)),
-        )
+        prior = proposal_prior()
+
+        def rank(option: tuple[str, float]) -> tuple[bool, float]:
+            word, gain = option
+            if word not in proposed:
+                return False, -gain
+            return math.isinf(prior), -(gain if math.isinf(prior) else gain - prior)
+
+        ranked_gains = sorted((g for g in s.deep.neural.best[i] if g[1] > 0), key=rank)
         return [(match_case(original, w.text), gain) for original, gain in ranked_gains[:MAX_SUGGESTIONS]]
 
     @staticmethod
@@ -262,10 +266,17 @@ class SwappedWord(Rule):
 MAX_JOINT = 3
 JOINT_CANDIDATES = 4
 NEURAL_NAME = "SmolLM2-135M"
-# A prior, not a fitted figure: the neural model's own word for the slot is ranked as if it
-# made the sentence 100 times less probable than it does (a spinner's original is more often
-# one of the word's listed synonyms than any word that fits)
-PROPOSAL_PRIOR = math.log(100.0)
+
+
+def proposal_prior() -> float:
+    """How many nats of sentence gain the neural model's own word for a slot must give up
+    against a candidate synonym to be offered before it (a spinner swaps synonyms; a word that
+    merely fits the sentence better is the weaker guess).  Fitted by
+    ``training.fit_proposal_prior``; without a fitted value, proposals come after synonyms."""
+    from spinlint.detect.deepmodel import deep_detector
+
+    value = deep_detector().spec.get("suggestions", {}).get("proposal_prior_nats")
+    return math.inf if value is None else float(value)
 
 
 @dataclass
