@@ -71,7 +71,8 @@ VARIANT_BATCH = 64  # variants re-read at once (each carries its sentence's keys
 # real spinner dev set the 8-token gain ranks the candidates as the whole-sentence gain does
 # (see docs/deep.md), at a third of the cost
 GAIN_TAIL = 8
-LOGIT_CHUNK = 512  # positions per output-layer chunk (logits are 49,152 floats a position)
+LOGIT_CHUNK = 128  # positions per output-layer chunk (logits are 49,152 floats a position:
+# a chunk and its temporaries for entropy and rank take ~100 MB; 512 positions took ~400 MB)
 MARKER = "spinlint-neural.json"
 CHECK_SENTENCE = "The city was in ruins after the war, and its people had left."
 CHECK_TOLERANCE = 0.5  # nats over the sentence; a wrong layout is off by tens
@@ -746,10 +747,32 @@ def load(threads: int | None = None) -> NeuralLM:
             # slower than one; passive waiting keeps two threads near twice one's speed
             if "torch" not in sys.modules:
                 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+                _limit_malloc_arenas()
             _MODEL = NeuralLM(ensure_converted(), threads)
         elif threads is not None:
             NeuralLM.set_threads(threads)
         return _MODEL
+
+
+def _limit_malloc_arenas(arenas: int = 2) -> None:
+    """Ask glibc for at most ``arenas`` malloc arenas before torch starts its threads.  Each
+    thread otherwise gets an arena of its own, and the large short-lived tensors of a batch
+    (logits, variants' keys and values) leave each arena fragmented: a long ``--deep`` run
+    grew past 2 GB with the default, for 540 MB of weights.  Not glibc (or not found): no-op."""
+    import ctypes
+    import ctypes.util
+
+    name = ctypes.util.find_library("c")
+    if not name or not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(name)
+        libc.mallopt(ctypes.c_int(-8), ctypes.c_int(arenas))  # M_ARENA_MAX
+        # M_MMAP_THRESHOLD: blocks from 1 MB on are mapped and unmapped (returned to the system
+        # when freed) instead of reused from a heap that glibc lets the threshold grow into
+        libc.mallopt(ctypes.c_int(-3), ctypes.c_int(1 << 20))
+    except (OSError, AttributeError):
+        pass
 
 
 def loaded() -> bool:
