@@ -183,7 +183,12 @@ def real_spun(path: str) -> tuple[list[Doc], list[scorer.Gold], set[str], list[s
 
 
 def run_worker(
-    tool: str, docs: Sequence[Doc], tag: str, ignore: Sequence[str] = (), timed: Sequence[str] = ()
+    tool: str,
+    docs: Sequence[Doc],
+    tag: str,
+    ignore: Sequence[str] = (),
+    timed: Sequence[str] = (),
+    deep: bool = False,
 ) -> dict[str, Any]:
     """Lint ``docs`` with ``tool`` in a fresh process; adds its peak RSS (MB) and wall time.
 
@@ -195,6 +200,7 @@ def run_worker(
             {
                 "tool": tool,
                 "ignore": list(ignore),
+                "deep": deep,
                 "docs": [{"id": d.id, "name": d.name, "text": d.text} for d in docs],
                 "timed_ids": list(timed),
             },

@@ -5,10 +5,11 @@ benchmarks/measure.py) so that its peak memory and its start-up belong to that t
 Start-up (imports, rule loading, the spaCy pipeline) is paid on a warm-up document and
 reported apart; the per-document times cover linting only, with spinlint's cache off.
 
-The job file: ``{"tool": "spinlint" | "proselint", "ignore": [codes], "docs": [{"id",
-"name", "text"}], "timed_ids": [ids]}``; for spinlint the time spent in each rule's check is
-summed over the ``timed_ids`` documents.  The output: per document its word count
-(spinlint's prose word count, the same for both tools), wall and CPU seconds and findings.
+The job file: ``{"tool": "spinlint" | "proselint", "ignore": [codes], "deep": bool, "docs":
+[{"id", "name", "text"}], "timed_ids": [ids]}`` (``deep``: spinlint with ``--deep``); for
+spinlint the time spent in each rule's check is summed over the ``timed_ids`` documents.  The
+output: per document its word count (spinlint's prose word count, the same for both tools),
+wall and CPU seconds and findings.
 """
 
 from __future__ import annotations
@@ -55,16 +56,18 @@ def time_rules(timing: dict[str, float]) -> None:
         rule.check = timed  # type: ignore[method-assign]
 
 
-def spinlint_linter(ignore: list[str]) -> Linter:
+def spinlint_linter(ignore: list[str], deep: bool = False) -> Linter:
     from spinlint.runner import Options, lint_file
     from spinlint.verdict import density, verdict
 
-    options = Options(use_cache=False, ignore=tuple(ignore), config_path=CONFIG)
+    options = Options(use_cache=False, ignore=tuple(ignore), config_path=CONFIG, deep=deep)
 
     def lint(name: str, text: str) -> tuple[int, list[dict[str, Any]], dict[str, Any]]:
         result = lint_file(os.path.join(HERE, ".data", name), options, data=text.encode("utf-8"))
         if result.error:
             raise RuntimeError(result.error)
+        if deep and not result.deep:  # asked for, but the deep pass did not decide: say why
+            raise RuntimeError(f"the deep pass did not run: {result.notice or 'the deep extra is missing'}")
         out = []
         for d in result.diagnostics:
             if d.fix is not None:
@@ -80,6 +83,7 @@ def spinlint_linter(ignore: list[str]) -> Linter:
                     "code": d.code,
                     "edits": edits,
                     "confidence": d.confidence,
+                    "pass": d.found_by,
                 }
             )
         figures = {"density": density(result), "score": result.score, "verdict": verdict(result)}
@@ -134,7 +138,10 @@ def main(job_path: str, out_path: str) -> int:
         job = json.load(fh)
     t0 = time.perf_counter()
     tool = job["tool"]
-    lint = spinlint_linter(job.get("ignore", [])) if tool == "spinlint" else proselint_linter()
+    if tool == "spinlint":
+        lint = spinlint_linter(job.get("ignore", []), bool(job.get("deep")))
+    else:
+        lint = proselint_linter()
     lint("warmup.txt", WARMUP)
     startup = time.perf_counter() - t0
     pipeline_loaded = None
