@@ -261,7 +261,7 @@ def cache_key(data: bytes, config: Config, options: Options, engine: Engine, pat
     for part in (
         __version__,
         engine.pack_fingerprint,
-        _detector_fingerprint(),
+        detector_fingerprint(),
         config.fingerprint(),
         repr(
             (
@@ -283,7 +283,7 @@ def cache_key(data: bytes, config: Config, options: Options, engine: Engine, pat
 
 
 @functools.lru_cache(maxsize=1)
-def _detector_fingerprint() -> str:
+def detector_fingerprint() -> str:
     """A digest of the fitted detector (``spinlint/detect/detector.json`` and the deep stages'
     ``detector-deep.json``): a refitted model gives other findings for the same text, so
     cached results must not be reused."""

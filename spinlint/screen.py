@@ -46,6 +46,7 @@ from spinlint.runner import (
     FileResult,
     Options,
     deep_notice,
+    detector_fingerprint,
     discover,
     engine_errors,
     engine_for,
@@ -285,6 +286,7 @@ DOC_COLUMNS = (
     ("diagnostics", "int64"),
     ("density", "float64"),
     ("score", "float64"),
+    ("pass", "string"),  # which detector stages gave the score: default, or deep (--deep)
     ("verdict", "string"),
     ("error", "string"),
     ("notice", "string"),
@@ -303,6 +305,7 @@ DIAG_COLUMNS = (
     ("end_column", "int64"),
     ("message", "string"),
     ("suggestions", "list<string>"),
+    ("pass", "string"),  # which pass found it: default, or deep (only the neural pass did)
 )
 DOC_FIELDS = tuple(name for name, _ in DOC_COLUMNS)
 DIAG_FIELDS = tuple(name for name, _ in DIAG_COLUMNS)
@@ -341,6 +344,7 @@ def screen_partition(records: Sequence[Record], options: Options) -> PartitionRe
             ("diagnostics", len(result.diagnostics) if ok else None),
             ("density", summary.get("density")),
             ("score", summary.get("score")),
+            ("pass", summary.get("pass")),
             ("verdict", summary.get("verdict")),
             ("error", result.error),
             ("notice", result.notice),
@@ -365,6 +369,7 @@ def screen_partition(records: Sequence[Record], options: Options) -> PartitionRe
                 ("end_column", end.column),
                 ("message", d.message),
                 ("suggestions", list(d.suggestions)),
+                ("pass", d.found_by),
             ):
                 diags[key].append(value)
     return PartitionResult(
@@ -761,6 +766,9 @@ def _settings_record(args: argparse.Namespace, options: Options) -> dict[str, An
     engines = {c.packs: engine_for(c.packs) for c in configs}
     return {
         "spinlint": __version__,
+        # a refitted detector scores the same text differently; new columns need new partitions
+        "detector": detector_fingerprint(),
+        "schema": [list(DOC_FIELDS), list(DIAG_FIELDS)],
         "config": sorted({c.fingerprint() for c in configs}),
         "packs": sorted({e.pack_fingerprint for e in engines.values()}),
         "options": [

@@ -332,6 +332,6 @@ def test_a_refitted_detector_invalidates_cached_results(monkeypatch) -> None:  #
 
     engine = runner.engine_for(())
     before = runner.cache_key(b"text", Config(), Options(), engine, "a.md")
-    assert runner._detector_fingerprint() != "no-detector"
-    monkeypatch.setattr(runner, "_detector_fingerprint", lambda: "another-model")
+    assert runner.detector_fingerprint() != "no-detector"
+    monkeypatch.setattr(runner, "detector_fingerprint", lambda: "another-model")
     assert runner.cache_key(b"text", Config(), Options(), engine, "a.md") != before

@@ -303,3 +303,14 @@ def test_dask_engine_joins_a_running_scheduler(tmp_path: Path) -> None:
     summary = json.loads((tmp_path / "out" / "summary.json").read_text())
     assert summary["scheduler"] == address and summary["documents"] == 3
     assert all(d["verdict"] != "clean" and d["error"] is None for d in table(tmp_path / "out", "documents"))
+
+
+def test_the_tables_say_which_pass_decided() -> None:
+    from spinlint.runner import Options
+    from spinlint.screen import DIAG_FIELDS, DOC_FIELDS, Record, screen_partition
+
+    text = b"Stock showcases fell after the bank raised loan costs; the plant closed ten a long time back.\n"
+    out = screen_partition([Record("a", "a.md", "a.md", text)], Options(use_cache=False))
+    assert "pass" in DOC_FIELDS and "pass" in DIAG_FIELDS
+    assert out.documents["pass"] == ["default"]  # no --deep: the default stages gave the score
+    assert out.diagnostics["pass"] and set(out.diagnostics["pass"]) == {"default"}
