@@ -92,48 +92,20 @@ class Llama:
         rotated = torch.cat((-x[..., half:], x[..., :half]), dim=-1)
         return x * cos + rotated * sin
 
-    def hidden(
-        self, ids: torch.Tensor, mask: torch.Tensor | None = None, past: list[KV] | None = None
-    ) -> tuple[torch.Tensor, list[KV]]:
+    def hidden(self, ids: torch.Tensor, mask: torch.Tensor | None = None) -> tuple[torch.Tensor, list[KV]]:
         """Final hidden states of ``ids`` (batch x time) and each layer's keys and values.
-
-        ``mask`` (batch x time, 1 for a real token) marks right padding; with ``past`` (the
-        keys and values of a shared, unpadded prefix, batch 1 or the same batch) ``ids``
-        continue that prefix and every position sees all of it.
-        """
-        batch, length = ids.shape
-        offset = past[0][0].shape[2] if past else 0
+        ``mask`` (batch x time, 1 for a real token) marks right padding."""
+        length = ids.shape[1]
         x = F.embedding(ids, self.embed)
-        cos, sin = self._rotary(offset, length)
-        attn_mask: torch.Tensor | None = None
-        if past is None:
-            causal = torch.ones(length, length, dtype=torch.bool).tril()
-            attn_mask = causal if mask is None else causal & mask.bool()[:, None, None, :]
-        elif length > 1:
-            attn_mask = torch.ones(length, offset + length, dtype=torch.bool).tril(offset)
+        cos, sin = self._rotary(0, length)
+        attn_mask = torch.ones(length, length, dtype=torch.bool).tril()
+        if mask is not None:
+            attn_mask = attn_mask & mask.bool()[:, None, None, :]
         present: list[KV] = []
-        group = self.heads // self.kv_heads
-        for n, layer in enumerate(self.layers):
-            h = self._rms(x, layer.attn_norm)
-            q = F.linear(h, layer.q).view(batch, length, self.heads, self.head_dim).transpose(1, 2)
-            k = F.linear(h, layer.k).view(batch, length, self.kv_heads, self.head_dim).transpose(1, 2)
-            v = F.linear(h, layer.v).view(batch, length, self.kv_heads, self.head_dim).transpose(1, 2)
-            q, k = self._rotate(q, cos, sin), self._rotate(k, cos, sin)
-            if past:
-                pk, pv = past[n]
-                if pk.shape[0] != batch:
-                    pk, pv = pk.expand(batch, -1, -1, -1), pv.expand(batch, -1, -1, -1)
-                k, v = torch.cat((pk, k), dim=2), torch.cat((pv, v), dim=2)
+        for layer in self.layers:
+            q, k, v = self._qkv(layer, x, cos, sin)
             present.append((k, v))
-            a = F.scaled_dot_product_attention(
-                q,
-                k.repeat_interleave(group, dim=1),
-                v.repeat_interleave(group, dim=1),
-                attn_mask=attn_mask,
-            )
-            x = x + F.linear(a.transpose(1, 2).reshape(batch, length, self.dim), layer.o)
-            h = self._rms(x, layer.mlp_norm)
-            x = x + F.linear(F.silu(F.linear(h, layer.gate)) * F.linear(h, layer.up), layer.down)
+            x = self._attend(layer, x, q, k, v, attn_mask)
         return self._rms(x, self.norm), present
 
     def extend(
@@ -156,23 +128,44 @@ class Llama:
         attn_mask = torch.cat(
             (seen[:, None, :].expand(batch, length, width), causal[None].expand(batch, -1, -1)), dim=-1
         )[:, None]
-        group = self.heads // self.kv_heads
-        for n, layer in enumerate(self.layers):
-            h = self._rms(x, layer.attn_norm)
-            q = F.linear(h, layer.q).view(batch, length, self.heads, self.head_dim).transpose(1, 2)
-            k = F.linear(h, layer.k).view(batch, length, self.kv_heads, self.head_dim).transpose(1, 2)
-            v = F.linear(h, layer.v).view(batch, length, self.kv_heads, self.head_dim).transpose(1, 2)
-            q, k = self._rotate(q, cos, sin), self._rotate(k, cos, sin)
-            pk, pv = past[n]
+        for layer, (pk, pv) in zip(self.layers, past, strict=True):
+            q, k, v = self._qkv(layer, x, cos, sin)
             k = torch.cat((pk.index_select(0, rows), k), dim=2)
             v = torch.cat((pv.index_select(0, rows), v), dim=2)
-            a = F.scaled_dot_product_attention(
-                q, k.repeat_interleave(group, dim=1), v.repeat_interleave(group, dim=1), attn_mask=attn_mask
-            )
-            x = x + F.linear(a.transpose(1, 2).reshape(batch, length, self.dim), layer.o)
-            h = self._rms(x, layer.mlp_norm)
-            x = x + F.linear(F.silu(F.linear(h, layer.gate)) * F.linear(h, layer.up), layer.down)
+            x = self._attend(layer, x, q, k, v, attn_mask)
         return self._rms(x, self.norm)
+
+    def _qkv(
+        self, layer: Layer, x: torch.Tensor, cos: torch.Tensor, sin: torch.Tensor
+    ) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """A layer's queries, keys and values of ``x`` (batch x heads x time x head_dim),
+        queries and keys rotated."""
+        batch, length, _ = x.shape
+        h = self._rms(x, layer.attn_norm)
+        q = F.linear(h, layer.q).view(batch, length, self.heads, self.head_dim).transpose(1, 2)
+        k = F.linear(h, layer.k).view(batch, length, self.kv_heads, self.head_dim).transpose(1, 2)
+        v = F.linear(h, layer.v).view(batch, length, self.kv_heads, self.head_dim).transpose(1, 2)
+        return self._rotate(q, cos, sin), self._rotate(k, cos, sin), v
+
+    def _attend(
+        self,
+        layer: Layer,
+        x: torch.Tensor,
+        q: torch.Tensor,
+        k: torch.Tensor,
+        v: torch.Tensor,
+        attn_mask: torch.Tensor,
+    ) -> torch.Tensor:
+        """The rest of a layer: attention over ``k``/``v`` (prefix included), then the MLP,
+        each added to the residual stream ``x``."""
+        batch, length, _ = x.shape
+        group = self.heads // self.kv_heads
+        a = F.scaled_dot_product_attention(
+            q, k.repeat_interleave(group, dim=1), v.repeat_interleave(group, dim=1), attn_mask=attn_mask
+        )
+        x = x + F.linear(a.transpose(1, 2).reshape(batch, length, self.dim), layer.o)
+        h = self._rms(x, layer.mlp_norm)
+        return x + F.linear(F.silu(F.linear(h, layer.gate)) * F.linear(h, layer.up), layer.down)
 
     def logits(self, hidden: torch.Tensor) -> torch.Tensor:
         return F.linear(hidden, self.head)
