@@ -45,8 +45,10 @@ class Rule:
         applicability: Applicability = Applicability.UNSAFE,
         evidence: Sequence[tuple[str, str]] = (),
         fix_span: Span | None = None,
+        found_by: str = "default",
     ) -> Diagnostic:
-        """Build a diagnostic whose fix (if any) puts ``suggestions[0]`` in place of the span."""
+        """Build a diagnostic whose fix (if any) puts ``suggestions[0]`` in place of the span;
+        ``found_by``: the pass that found it ("deep" for the neural pass alone)."""
         fix = None
         if suggestions and self.fixable:
             fix = Fix(
@@ -64,6 +66,7 @@ class Rule:
             fix=fix,
             suggestions=tuple(dict.fromkeys(suggestions)),
             evidence=tuple((k, _fold(v)) for k, v in evidence),
+            found_by=found_by,
         )
 
     @classmethod

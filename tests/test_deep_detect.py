@@ -198,7 +198,6 @@ def test_the_models_own_word_needs_the_fitted_prior_to_come_before_a_synonym(
     from spinlint.detect.evidence import WordEvidence
     from spinlint.plugins.spin import swapped_word as sw
 
-    doc = _doc("Stock showcases fell.\n")
     word = WordEvidence(index=1, start=6, end=15, text="showcases", paragraph=0)
     nr = dm.Neural(
         rows=np.zeros((1, len(dm.WORD_FEATURES))),
@@ -208,8 +207,7 @@ def test_the_models_own_word_needs_the_fitted_prior_to_come_before_a_synonym(
         perplexity=100.0,
     )
     deep = dm.DeepScores(1.0, [1.0], np.ones(1), np.ones(1), nr, 0.0)
-    marks = sw.Marks(np.ones(1), [1.0], deep)
     for prior, first in ((5.0, "market"), (18.0, "displays"), (math.inf, "displays")):
         monkeypatch.setattr(sw, "proposal_prior", lambda prior=prior: prior)
-        ranked = sw.SwappedWord._neural(doc, [word], [0], marks)
+        ranked = sw.SwappedWord._neural([word], [0], deep)
         assert ranked[0][0] == first and len(ranked) == 2  # a losing original is never offered

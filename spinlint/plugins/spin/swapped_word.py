@@ -2,14 +2,10 @@
 
 from __future__ import annotations
 
-import dataclasses
 import itertools
 import math
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
-
-import numpy as np
 
 from spinlint.detect.evidence import (
     IDX,
@@ -22,7 +18,7 @@ from spinlint.detect.evidence import (
     ranked,
     synonyms_first,
 )
-from spinlint.detect.model import scores
+from spinlint.detect.model import Scores, scores
 from spinlint.document import Document
 from spinlint.model import Diagnostic, Severity, Span
 from spinlint.packs import match_case
@@ -104,9 +100,9 @@ class SwappedWord(Rule):
         s = scores(doc)
         bar = min_probability()
         deep = deep_scores(doc)
-        view = Marks(s.word, s.paragraphs, None) if deep is None else Marks(deep.word, deep.paragraphs, deep)
-        deep_bar = deep_min_probability() if deep is not None else bar
-        marked = [i for i, p in enumerate(view.word) if p >= (bar if deep is None else deep_bar)]
+        view: Scores | DeepScores = s if deep is None else deep  # the stages that decide
+        view_bar = bar if deep is None else deep_min_probability()
+        marked = [i for i, p in enumerate(view.word) if p >= view_bar]
         groups: list[list[int]] = []
         for i in marked:
             if (
@@ -120,7 +116,7 @@ class SwappedWord(Rule):
         for g in groups:
             # found by the deep pass alone when the default pass would have left every word of it
             found_by = "deep" if deep is not None and all(s.word[i] < bar for i in g) else "default"
-            yield self._report(doc, ev, view, g, found_by)
+            yield self._report(doc, ev, view, deep, g, found_by)
 
     @staticmethod
     def _joined(doc: Document, a: WordEvidence, b: WordEvidence) -> bool:
@@ -128,7 +124,15 @@ class SwappedWord(Rule):
         gap = doc.prose[a.end : b.start]
         return gap.strip(" -") == "" and "\n\n" not in gap
 
-    def _report(self, doc: Document, ev: Evidence, s: Marks, group: list[int], found_by: str) -> Diagnostic:
+    def _report(
+        self,
+        doc: Document,
+        ev: Evidence,
+        s: Scores | DeepScores,
+        deep: DeepScores | None,
+        group: list[int],
+        found_by: str,
+    ) -> Diagnostic:
         words = ev.words
         first, last = words[group[0]], words[group[-1]]
         span = Span(first.start, last.end)
@@ -136,7 +140,7 @@ class SwappedWord(Rule):
         probs = [float(s.word[i]) for i in group]
         best: list[Candidate | None] = [next(iter(ranked(words[i])), None) for i in group]
         ranked_fixes = self._suggestions(doc, words, group, span)
-        neural = self._neural(doc, words, group, s) if s.deep is not None else []
+        neural = self._neural(words, group, deep)
         suggestions = list(
             dict.fromkeys([*(text for text, _ in neural), *(text for text, _ in ranked_fixes)])
         )
@@ -176,7 +180,7 @@ class SwappedWord(Rule):
             ("p_swapped", f"{max(probs):.3f}"),
             ("p_paragraph_spun", f"{p_para:.3f}"),
         ]
-        if s.deep is not None:
+        if deep is not None:
             evidence_items.append(("pass", found_by))
             for text, gain in neural:
                 evidence_items.append((f"sentence gain -> {text}", f"{gain:.2f} nats ({NEURAL_NAME})"))
@@ -186,23 +190,27 @@ class SwappedWord(Rule):
                 evidence_items.append(
                     (f"gain {w.text.lower()}->{c.word}", f"{c.gain:.2f} log10 ({c.source})")
                 )
-        d = self.diagnostic(
-            span, message, confidence=max(probs), suggestions=suggestions, evidence=evidence_items
+        return self.diagnostic(
+            span,
+            message,
+            confidence=max(probs),
+            suggestions=suggestions,
+            evidence=evidence_items,
+            found_by=found_by,
         )
-        return dataclasses.replace(d, found_by=found_by) if found_by != d.found_by else d
 
     @staticmethod
     def _neural(
-        doc: Document, words: list[WordEvidence], group: list[int], s: Marks
+        words: list[WordEvidence], group: list[int], deep: DeepScores | None
     ) -> list[tuple[str, float]]:
         """The deep pass's restorations of a one-word span that make the sentence more
         probable, in the written word's case, by sentence gain; the neural model's own
         proposal counts :func:`proposal_prior` nats less than a candidate synonym (spinner
         map, thesaurus, slot words)."""
-        if len(group) != 1 or s.deep is None:
+        if len(group) != 1 or deep is None:
             return []
         i, w = group[0], words[group[0]]
-        proposed = s.deep.neural.proposed[i]
+        proposed = deep.neural.proposed[i]
         prior = proposal_prior()
 
         def rank(option: tuple[str, float]) -> tuple[bool, float]:
@@ -211,7 +219,7 @@ class SwappedWord(Rule):
                 return False, -gain
             return math.isinf(prior), -(gain if math.isinf(prior) else gain - prior)
 
-        ranked_gains = sorted((g for g in s.deep.neural.best[i] if g[1] > 0), key=rank)
+        ranked_gains = sorted((g for g in deep.neural.best[i] if g[1] > 0), key=rank)
         return [(match_case(original, w.text), gain) for original, gain in ranked_gains[:MAX_SUGGESTIONS]]
 
     @staticmethod
@@ -277,15 +285,6 @@ def proposal_prior() -> float:
 
     value = deep_detector().spec.get("suggestions", {}).get("proposal_prior_nats")
     return math.inf if value is None else float(value)
-
-
-@dataclass
-class Marks:
-    """The probabilities the marks come from: the default stages', or the deep stages'."""
-
-    word: np.ndarray
-    paragraphs: list[float]
-    deep: DeepScores | None
 
 
 def deep_min_probability() -> float:
