@@ -206,7 +206,7 @@ def test_the_models_own_word_needs_the_fitted_prior_to_come_before_a_synonym(
         proposed=[frozenset({"market"})],
         perplexity=100.0,
     )
-    deep = dm.DeepScores(1.0, [1.0], np.ones(1), np.ones(1), nr, 0.0)
+    deep = dm.DeepScores(1.0, [1.0], np.ones(1), np.ones(1), nr)
     for prior, first in ((5.0, "market"), (18.0, "displays"), (math.inf, "displays")):
         monkeypatch.setattr(sw, "proposal_prior", lambda prior=prior: prior)
         ranked = sw.SwappedWord._neural([word], [0], deep)

@@ -51,6 +51,7 @@ WORD_FEATURES = (
     "d_prop_lp",  # log p of the model's first proposal
     "d_prop_in_candidates",  # one of its proposals is among the word's candidates
 )
+DIDX = {name: i for i, name in enumerate(WORD_FEATURES)}
 REGION_FEATURES = (
     "d_share_read",  # content words the deep pass read
     "d_share_gain_3",  # content words whose best restoration gains >= 3 nats (x20)
@@ -148,8 +149,8 @@ def region(rows: np.ndarray, read: np.ndarray) -> list[float]:
     n = len(read)
     if n == 0 or not read.any():
         return [0.0] * len(REGION_FEATURES)
-    g = np.where(read, np.nan_to_num(rows[:, 0], nan=0.0), 0.0)
-    surprise = np.where(read, np.nan_to_num(rows[:, 5], nan=0.0), 0.0)
+    g = np.where(read, np.nan_to_num(rows[:, DIDX["d_gain"]], nan=0.0), 0.0)
+    surprise = np.where(read, np.nan_to_num(rows[:, DIDX["d_surprise"]], nan=0.0), 0.0)
     got = g[read]
     top = np.sort(got)[-3:]
     return [
@@ -200,7 +201,6 @@ class DeepScores:
     word_given_spun: np.ndarray
     word: np.ndarray  # P(swapped) = word_given_spun x P(its paragraph spun)
     neural: Neural
-    seconds: float
 
 
 class DeepDetector:
@@ -214,12 +214,12 @@ class DeepDetector:
         self.spec = spec
         self.doc, self.para, self.mark = (Stage(spec[k]) for k in STAGES)
 
-    def score(self, e: Evidence, rows: DeepRows, nr: Neural, seconds: float = 0.0) -> DeepScores:
+    def score(self, e: Evidence, rows: DeepRows, nr: Neural) -> DeepScores:
         p_doc = float(self.doc(np.asarray([rows.doc]))[0])
         p_para = self.para(np.asarray(rows.paras)).tolist() if rows.paras else []
         given = self.mark(rows.marks) if len(e.words) else np.zeros(0)
         ctx = np.asarray([p_para[w.paragraph] for w in e.words]) if len(e.words) else np.zeros(0)
-        return DeepScores(p_doc, p_para, given, given * ctx, nr, seconds)
+        return DeepScores(p_doc, p_para, given, given * ctx, nr)
 
 
 @lru_cache(maxsize=1)
@@ -253,11 +253,6 @@ def deep_scores(doc: Any, threads: int | None = None) -> DeepScores:
     """The document's deep scores, computed once (cached on the document)."""
     cached = doc.cache.get("spin-deep-scores")
     if cached is None:
-        import time
-
-        started = time.perf_counter()
         e, _, nr, rows = run(doc, threads)
-        cached = doc.cache["spin-deep-scores"] = deep_detector().score(
-            e, rows, nr, time.perf_counter() - started
-        )
+        cached = doc.cache["spin-deep-scores"] = deep_detector().score(e, rows, nr)
     return cached  # type: ignore[no-any-return]
