@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import bisect
 import json
-import math
 import os
 import shutil
 import sys
@@ -491,12 +490,6 @@ class NeuralLM:
         """Surprisal, entropy and rank of every token of ``text``, with character offsets
         (a token " ruins" starts at the space before the word)."""
         return self.score_texts([text])[0]
-
-    def perplexity(self, texts: Sequence[str], batch_size: int = 32) -> float:
-        """exp(mean surprisal per token) over ``texts`` (a document's sentences, say)."""
-        total = sum(self.sentence_logprobs(texts, batch_size=batch_size))
-        tokens = sum(len(self._encode(t)[0]) - 1 for t in texts)
-        return math.exp(-total / tokens) if tokens else float("nan")
 
     # -- proposals --------------------------------------------------------------------
     def _vocabulary_masks(self) -> tuple[torch.Tensor, torch.Tensor]:
