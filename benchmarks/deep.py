@@ -26,7 +26,9 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from benchmarks import corpora, detection, scorer  # noqa: E402
 from benchmarks.run import (  # noqa: E402
+    cell,
     findings,
+    get_at,
     log,
     real_spun,
     run_worker,
@@ -128,25 +130,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 0
 
 
-def _get(d: dict[str, Any], *path: str) -> Any:
-    for p in path:
-        if not isinstance(d, dict) or p not in d:
-            return None
-        d = d[p]
-    return d
-
-
-def _fmt(v: Any, spec: str) -> str:
-    if v is None:
-        return "–"
-    if isinstance(v, dict):
-        return " / ".join(str(v.get(k, 0)) for k in ("clean", "suspicious", "likely-spun"))
-    return spec.format(v)
-
-
 ROWS = (
     ("real spun vs clean sample: document AUC", "no worse", ("real_documents", "auc"), "{:.3f}"),
-    ("real passages clean / suspicious / likely", "all flagged", ("real_documents", "spun_verdicts"), ""),
+    (
+        "real passages clean / suspicious / likely",
+        "all flagged",
+        ("real_documents", "spun_verdicts"),
+        "verdicts",
+    ),
     (
         "clean sample flagged (suspicious or worse)",
         "<= 1 %",
@@ -194,7 +185,7 @@ def markdown(r: dict[str, Any]) -> str:
                 for n in ("default", "deep")
             ]
         else:
-            cells = [_fmt(_get(r[n], *path), spec) for n in ("default", "deep")]
+            cells = [cell(get_at(r[n], path), spec) for n in ("default", "deep")]
         lines.append(f"| {label} | {target} | {cells[0]} | {cells[1]} |")
     return "\n".join(lines) + "\n"
 

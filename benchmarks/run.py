@@ -407,7 +407,8 @@ HEADLINE: tuple[tuple[str, str, tuple[str, ...], str], ...] = (
 )
 
 
-def _get(d: dict[str, Any], path: Sequence[str]) -> Any:
+def get_at(d: dict[str, Any], path: Sequence[str]) -> Any:
+    """The value at ``path`` in nested results, ``None`` where a key is missing."""
     for key in path:
         if not isinstance(d, dict) or key not in d:
             return None
@@ -415,9 +416,12 @@ def _get(d: dict[str, Any], path: Sequence[str]) -> Any:
     return d
 
 
-def _cell(value: Any, spec: str) -> str:
+def cell(value: Any, spec: str) -> str:
+    """A table cell: ``spec`` is a format, "pct", or "verdicts" (clean / suspicious / likely)."""
     if value is None:
         return "–"
+    if spec == "verdicts" and isinstance(value, dict):
+        return f"{value['clean']} / {value['suspicious']} / {value['likely-spun']}"
     return f"{100 * value:.1f} %" if spec == "pct" else spec.format(value)
 
 
@@ -487,29 +491,24 @@ def detection_markdown(det: dict[str, Any]) -> list[str]:
         "|---|---|---|---|---|",
     ]
 
-    def cell(value: Any, spec: str) -> str:
-        if spec == "verdicts" and isinstance(value, dict):
-            return f"{value['clean']} / {value['suspicious']} / {value['likely-spun']}"
-        return _cell(value, spec)
-
     for label, target, path, spec in DETECTION_ROWS:
-        cells = [cell(_get(det[t], path), spec) for t in tools]
+        cells = [cell(get_at(det[t], path), spec) for t in tools]
         lines.append(f"| {label} | {target} | " + " | ".join(cells) + " |")
     clean = det["clean_alarms"]
     lines.append(
         "| clean alarms / 1,000 words | <= 0.5 | "
-        + " | ".join(_cell(clean[t]["per_1000_words"], F3) for t in tools)
+        + " | ".join(cell(clean[t]["per_1000_words"], F3) for t in tools)
         + " |"
     )
     sp = det["speed"]
     lines.append(
         "| words/s on the clean corpus (CPU) | >= proselint | "
-        + " | ".join(_cell(sp[t]["words_per_second_cpu"], "{:,}") for t in tools)
+        + " | ".join(cell(sp[t]["words_per_second_cpu"], "{:,}") for t in tools)
         + " |"
     )
     lines.append(
         "| peak memory (MB) | <= 600 | "
-        + " | ".join(_cell(sp[t]["peak_rss_mb"], "{:.0f}") for t in tools)
+        + " | ".join(cell(sp[t]["peak_rss_mb"], "{:.0f}") for t in tools)
         + " |"
     )
     cov = det["coverage"]
@@ -517,8 +516,8 @@ def detection_markdown(det: dict[str, Any]) -> list[str]:
         "",
         f"Coverage ceiling (the share of gold originals among spinlint's candidates for a word of the span): "
         f"real dev set, strong spans {cov['real_strong']['covered']} / {cov['real_strong']['gold']} "
-        f"({_cell(cov['real_strong']['ceiling'], F3)}); synthetic test {cov['synthetic_test']['covered']} / "
-        f"{cov['synthetic_test']['gold']} ({_cell(cov['synthetic_test']['ceiling'], F3)}).",
+        f"({cell(cov['real_strong']['ceiling'], F3)}); synthetic test {cov['synthetic_test']['covered']} / "
+        f"{cov['synthetic_test']['gold']} ({cell(cov['synthetic_test']['ceiling'], F3)}).",
         "",
         "Reliability of spinlint's document probability (synthetic test and real spun vs clean):",
         "",
@@ -550,7 +549,9 @@ def markdown(r: dict[str, Any]) -> str:
                 f"`{res['first_error'].splitlines()[0]}`",
             )
     for label, target, path, spec in HEADLINE:
-        lines.append(f"| {label} | {target} | {_cell(_get(s, path), spec)} | {_cell(_get(p, path), spec)} |")
+        lines.append(
+            f"| {label} | {target} | {cell(get_at(s, path), spec)} | {cell(get_at(p, path), spec)} |"
+        )
     if "detection" in r:
         lines = lines[:2] + detection_markdown(r["detection"]) + lines[2:]
     lines += [
@@ -564,9 +565,9 @@ def markdown(r: dict[str, Any]) -> str:
         pv = p["clean_by_corpus"].get(corpus, {})
         note = " (quotes spun examples on purpose; not in the headline)" if corpus == "repo-docs" else ""
         lines.append(
-            f"| {corpus}{note} | {v['words']:,} | {_cell(v['per_1000_words'], F3)} | "
-            f"{_cell(pv.get('per_1000_words'), F3)} | {_cell(v.get('words_per_second_cpu'), '{:,}')} | "
-            f"{_cell(pv.get('words_per_second_cpu'), '{:,}')} |"
+            f"| {corpus}{note} | {v['words']:,} | {cell(v['per_1000_words'], F3)} | "
+            f"{cell(pv.get('per_1000_words'), F3)} | {cell(v.get('words_per_second_cpu'), '{:,}')} | "
+            f"{cell(pv.get('words_per_second_cpu'), '{:,}')} |"
         )
     lines += [
         "",
@@ -584,15 +585,15 @@ def markdown(r: dict[str, Any]) -> str:
         rr = s["real"]["per_code"].get(code, {})
         cells = [
             code,
-            _cell(c.get("per_1000_words", 0.0), F3),
+            cell(c.get("per_1000_words", 0.0), F3),
             str(t.get("findings", 0)),
-            _cell(t.get("precision"), F3),
+            cell(t.get("precision"), F3),
             str(t.get("gold_hit", 0)),
-            _cell(t.get("fix_accuracy"), F3),
+            cell(t.get("fix_accuracy"), F3),
             str(q.get("gold_hit", 0)),
             str(qc.get("gold_hit", 0)),
             f"{rr.get('tp', 0)} / {rr.get('fp', 0)}",
-            _cell(s["speed"]["ms_per_1000_words_by_rule"].get(code), "{:.2f}"),
+            cell(s["speed"]["ms_per_1000_words_by_rule"].get(code), "{:.2f}"),
         ]
         lines.append("| " + " | ".join(cells) + " |")
     lines += [
@@ -606,10 +607,10 @@ def markdown(r: dict[str, Any]) -> str:
     for row in s["min_confidence_sweep"]:
         cells = [
             f"{row['min_confidence']:.2f}",
-            _cell(row["clean_per_1000_words"], F3),
-            _cell(row["spin_precision"], F3),
-            _cell(row["spin_recall"], F3),
-            _cell(row.get("pps_recall_noTPF"), F3),
+            cell(row["clean_per_1000_words"], F3),
+            cell(row["spin_precision"], F3),
+            cell(row["spin_recall"], F3),
+            cell(row.get("pps_recall_noTPF"), F3),
         ]
         lines.append("| " + " | ".join(cells) + " |")
     lines += ["", "Recall by kind (spinlint):", ""]
@@ -617,10 +618,10 @@ def markdown(r: dict[str, Any]) -> str:
     lines.append("|---|---|---|---|")
     for label, key in (("synthetic test", "spin_test"), ("real dev set", "real")):
         for kind, v in s[key]["per_kind"].items():
-            lines.append(f"| {label} | {kind} | {v['hit']} / {v['total']} | {_cell(v['recall'], F3)} |")
+            lines.append(f"| {label} | {kind} | {v['hit']} / {v['total']} | {cell(v['recall'], F3)} |")
     for strength, v in s["real"]["per_strength"].items():
         lines.append(
-            f"| real dev set | strength: {strength} | {v['hit']} / {v['total']} | {_cell(v['recall'], F3)} |"
+            f"| real dev set | strength: {strength} | {v['hit']} / {v['total']} | {cell(v['recall'], F3)} |"
         )
     d = r["density"]
     lines += [
@@ -637,11 +638,11 @@ def markdown(r: dict[str, Any]) -> str:
         f"LIKELY_SPUN {d['current']['LIKELY_SPUN']}; suggested: SUSPICIOUS {d['suggested']['SUSPICIOUS']}, "
         f"LIKELY_SPUN {d['suggested']['LIKELY_SPUN']} "
         f"({d['suggested']['rule']}); at the suggested SUSPICIOUS, "
-        f"{_cell(d['suggested']['spun_test_caught_at_suspicious'], PCT)} of synthetic and "
-        f"{_cell(d['suggested']['real_spun_caught_at_suspicious'], PCT)} of real spun documents are flagged",
-        f"- at the current SUSPICIOUS: {_cell(d['at_current']['clean_suspicious_or_worse'], PCT)} of clean, "
-        f"{_cell(d['at_current']['spun_test_suspicious_or_worse'], PCT)} of synthetic and "
-        f"{_cell(d['at_current']['real_spun_suspicious_or_worse'], PCT)} of real spun documents are flagged",
+        f"{cell(d['suggested']['spun_test_caught_at_suspicious'], PCT)} of synthetic and "
+        f"{cell(d['suggested']['real_spun_caught_at_suspicious'], PCT)} of real spun documents are flagged",
+        f"- at the current SUSPICIOUS: {cell(d['at_current']['clean_suspicious_or_worse'], PCT)} of clean, "
+        f"{cell(d['at_current']['spun_test_suspicious_or_worse'], PCT)} of synthetic and "
+        f"{cell(d['at_current']['real_spun_suspicious_or_worse'], PCT)} of real spun documents are flagged",
     ]
     return "\n".join(lines) + "\n"
 
