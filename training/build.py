@@ -70,8 +70,11 @@ def _document(text: str) -> Any:
     return Document(source=src, prose=prose.text, breaks=prose.breaks)
 
 
-def spin_versions(text: corpora.Text, seed: int) -> list[tuple[str, str, list[int], list[tuple[int, int]]]]:
-    """The document as written and spun: (name, text, paragraph labels, swapped spans)."""
+Swap = tuple[int, int, str]  # a swapped span of the spun text and the spinner's original
+
+
+def spin_versions(text: corpora.Text, seed: int) -> list[tuple[str, str, list[int], list[Swap]]]:
+    """The document as written and spun: (name, text, paragraph labels, swaps)."""
     from spinlint.plugins.collocation.scan import stop_words
 
     rng = random.Random(seed)
@@ -86,7 +89,9 @@ def spin_versions(text: corpora.Text, seed: int) -> list[tuple[str, str, list[in
         s = spinner.spin(p, rng, rate=rate, stop=stop) if do else None
         t = s.text if s else p
         if s:
-            changes.extend((offset + c.start, offset + c.end) for c in s.changes if c.kind != "glitch")
+            changes.extend(
+                (offset + c.start, offset + c.end, c.original) for c in s.changes if c.kind != "glitch"
+            )
         spun_paras.append(t)
         para_labels.append(1 if s and s.changes else 0)
         offset += len(t) + 2
@@ -96,9 +101,11 @@ def spin_versions(text: corpora.Text, seed: int) -> list[tuple[str, str, list[in
     ]
 
 
-def labels_of(e: Any, spans: Sequence[tuple[int, int]], labels: list[int]) -> tuple[np.ndarray, list[int]]:
+def labels_of(e: Any, swaps: Sequence[Swap], labels: list[int]) -> tuple[np.ndarray, list[int]]:
     """Per evidence word, whether a swap touches it; the paragraph labels, as the reader split."""
-    word_label = np.asarray([1 if any(a < w.end and w.start < b for a, b in spans) else 0 for w in e.words])
+    word_label = np.asarray(
+        [1 if any(a < w.end and w.start < b for a, b, _ in swaps) else 0 for w in e.words]
+    )
     if len(labels) != len(e.paragraphs):  # the reader split differently: label by any
         labels = [int(any(labels))] * len(e.paragraphs)
     return word_label, labels

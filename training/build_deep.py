@@ -120,6 +120,24 @@ def clean_marks(examples: list[dict[str, Any]], stages: dict[str, runtime.Stage]
     return (np.concatenate(marks) if marks else np.zeros(0)), words
 
 
+def sample(wanted: dict[str, int]) -> dict[str, list[corpora.Text]]:
+    """The first ``wanted[split]`` documents of each split in a seeded order: the documents
+    of ``training.build`` (Brown, Wikipedia introductions, the benchmark's spin-dev split),
+    in its splits."""
+    texts = [
+        *corpora.brown(),
+        *corpora.wikipedia(exclude_titles=corpora.benchmark_titles()),
+        *corpora.benchmark_dev(),
+    ]
+    texts.sort(key=lambda t: build.bucket("deep|" + t.id))
+    by_split: dict[str, list[corpora.Text]] = {k: [] for k in wanted}
+    for t in texts:
+        split = build.split_of(t.id)
+        if split in by_split and len(by_split[split]) < wanted[split]:
+            by_split[split].append(t)
+    return by_split
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
@@ -135,20 +153,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     from sklearn.metrics import brier_score_loss, roc_auc_score
 
     t0 = time.time()
-    texts = [
-        *corpora.brown(),
-        *corpora.wikipedia(exclude_titles=corpora.benchmark_titles()),
-        *corpora.benchmark_dev(),
-    ]
-    texts.sort(key=lambda t: build.bucket("deep|" + t.id))
     wanted = {k: round(args.docs * share) for k, share in SHARES.items()}
     if args.calib_docs is not None:
         wanted["calib"] = args.calib_docs
-    by_split: dict[str, list[corpora.Text]] = {k: [] for k in SHARES}
-    for t in texts:
-        split = build.split_of(t.id)
-        if split in by_split and len(by_split[split]) < wanted[split]:
-            by_split[split].append(t)
+    by_split = sample(wanted)
     print({k: len(v) for k, v in by_split.items()}, file=sys.stderr)
     # rows are kept per document id: a larger sample reads only the documents it adds
     cache = os.path.join(corpora.DATA, "deep-rows.pkl")

@@ -17,7 +17,6 @@ import argparse
 import json
 import math
 import os
-import random
 import sys
 import time
 from collections.abc import Sequence
@@ -28,30 +27,22 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.dirname(HERE))
 
 from spinlint.detect import deepmodel as dm  # noqa: E402
-from training import build, corpora, spinner  # noqa: E402
-from training.build_deep import SHARES  # noqa: E402
+from training import build, corpora  # noqa: E402
+from training.build_deep import SHARES, sample  # noqa: E402
 
 GRID = (0.0, 1.0, 2.0, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 15.0, math.inf)
 
 
 def read_spun(args: tuple[corpora.Text, int]) -> list[dict[str, Any]]:
-    """The spun version of a document through the deep pass: per swapped word it read, the
-    spinner's original and the deep pass's (original, gain, proposed) list."""
+    """The spun version of a document (``training.build.spin_versions``) through the deep
+    pass: per one-word swap it read, the spinner's original and the deep pass's (original,
+    gain, proposed) list."""
     from spinlint.detect.evidence import ranked
-    from spinlint.plugins.collocation.scan import stop_words
 
     text, seed = args
-    rng = random.Random(seed)
-    stop = stop_words()
-    paras, originals, offset = [], [], 0
-    for p in text.paragraphs:
-        s = spinner.spin(p, rng, rate=rng.uniform(0.1, 0.4), stop=stop)
-        paras.append(s.text)
-        for c in s.changes:
-            if c.kind != "glitch" and " " not in c.original and " " not in c.spun:
-                originals.append((offset + c.start, offset + c.end, c.original.lower()))
-        offset += len(s.text) + 2
-    doc = build._document("\n\n".join(paras))
+    _, (_, body, _, swaps) = build.spin_versions(text, seed)
+    originals = [(a, b, o.lower()) for a, b, o in swaps if " " not in o and " " not in body[a:b]]
+    doc = build._document(body)
     e, _, nr, _ = dm.run(doc, threads=1)
     out = []
     for i, w in enumerate(e.words):
@@ -94,17 +85,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--out", default=dm.OUT_PATH)
     args = ap.parse_args(argv)
     t0 = time.time()
-    texts = [
-        *corpora.brown(),
-        *corpora.wikipedia(exclude_titles=corpora.benchmark_titles()),
-        *corpora.benchmark_dev(),
-    ]
-    texts.sort(key=lambda t: build.bucket("deep|" + t.id))
-    by_split: dict[str, list[corpora.Text]] = {"calib": [], "test": []}
-    for t in texts:
-        split = build.split_of(t.id)
-        if split in by_split and len(by_split[split]) < round(args.docs * SHARES[split]):
-            by_split[split].append(t)
+    by_split = sample(
+        {"calib": round(args.docs * SHARES["calib"]), "test": round(args.docs * SHARES["test"])}
+    )
     calib, test = collect(by_split["calib"], args.jobs), collect(by_split["test"], args.jobs)
     scores = {p: accuracy(calib, p) for p in GRID}
     prior = max(GRID, key=lambda p: (scores[p], p))  # ties: the larger (more conservative) prior
