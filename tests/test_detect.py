@@ -4,6 +4,8 @@ model file and the SPN001 rule built on them."""
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -335,3 +337,22 @@ def test_a_refitted_detector_invalidates_cached_results(monkeypatch) -> None:  #
     assert runner.detector_fingerprint() != "no-detector"
     monkeypatch.setattr(runner, "detector_fingerprint", lambda: "another-model")
     assert runner.cache_key(b"text", Config(), Options(), engine, "a.md") != before
+
+
+def test_changed_source_code_invalidates_cached_results(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from spinlint import runner
+    from spinlint.config import Config
+
+    # the digest follows the source files' sizes and times, so an edited rule is re-run
+    (tmp_path / "rule.py").write_text("X = 1\n")
+    first = runner.code_fingerprint(str(tmp_path))
+    assert runner.code_fingerprint(str(tmp_path)) == first
+    os.utime(tmp_path / "rule.py", ns=(1, 1))
+    runner.code_fingerprint.cache_clear()
+    assert runner.code_fingerprint(str(tmp_path)) != first
+    assert len(runner.code_fingerprint()) == 16  # the installed package's own
+    engine = runner.engine_for(())
+    before = runner.cache_key(b"text", Config(), Options(), engine, "a.md")
+    monkeypatch.setattr(runner, "code_fingerprint", lambda: "edited")
+    assert runner.cache_key(b"text", Config(), Options(), engine, "a.md") != before
+
