@@ -188,6 +188,64 @@ def test_a_failed_conversion_leaves_nothing(
     assert not neural.model_dir(gguf).exists() and not list(cache.glob(".tmp-smollm2-*"))
 
 
+class _FakeChildren:
+    """A stand-in for multiprocessing's spawn context: each child "runs" the next outcome
+    (an exit code; 0 writes a complete folder, a crash leaves half of one)."""
+
+    def __init__(self, outcomes: list[int]) -> None:
+        self.outcomes = outcomes
+        self.started = 0
+
+    def Process(self, target: object, args: tuple[str, str]) -> object:  # noqa: N802 (the API's name)
+        context = self
+        out = Path(args[1])
+
+        class Child:
+            exitcode: int | None = None
+
+            def start(self) -> None:
+                context.started += 1
+
+            def join(self) -> None:
+                self.exitcode = context.outcomes.pop(0)
+                whole = ("config.json", "model.safetensors", neural.MARKER)
+                names = whole if self.exitcode == 0 else ("model.safetensors",)
+                for name in names:
+                    (out / name).write_text("{}", encoding="utf-8")
+
+        return Child()
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "started", "error"),
+    [
+        ([-11, 0], 2, None),
+        ([-11, -11], 2, "exit code -11, attempt 2 of 2"),
+        ([1], 1, "exit code 1, attempt 1 of 2"),
+    ],
+)
+def test_a_crashed_conversion_child_is_retried_once(
+    fake_gguf: tuple[Path, list[Path]],
+    monkeypatch: pytest.MonkeyPatch,
+    outcomes: list[int],
+    started: int,
+    error: str | None,
+) -> None:
+    import multiprocessing
+
+    gguf, _ = fake_gguf
+    children = _FakeChildren(list(outcomes))
+    monkeypatch.setattr(multiprocessing, "get_context", lambda method: children)
+    if error is None:
+        folder = neural.ensure_converted()
+        assert neural._complete(folder)
+    else:
+        with pytest.raises(RuntimeError, match=error):
+            neural.ensure_converted()
+        assert not neural.model_dir(gguf).exists()
+    assert children.started == started
+
+
 # -- with the extra: the model itself -----------------------------------------------------
 
 

@@ -64,6 +64,8 @@ FORMAT = "1"  # bump when the converted folder's layout or dtype changes
 DTYPE = "float32"
 BOS_ID = 0  # <|endoftext|>: every text is scored after it, as after a document boundary
 MAX_TOKENS = 512  # a longer "sentence" (a list or a table read as prose) is cut here
+PAD_SHARE = 0.15  # a reading batch's padding, at most this share of its real tokens
+BATCH_TOKENS = 4096  # positions a reading batch holds (its keys and values: ~45 KB each)
 VARIANT_BATCH = 64  # variants re-read at once (each carries its sentence's keys and values)
 # score_slots' gains: tokens read past the last one a replacement changes (None: the whole rest
 # of the sentence).  A swap's effect on the words after it fades within a few tokens: on the
@@ -284,21 +286,37 @@ def ensure_converted(gguf: Path | None = None, *, isolate: bool = True) -> Path:
     return final
 
 
-def _convert_in_child(gguf: Path, out: Path) -> None:
+CONVERT_ATTEMPTS = 2  # a child killed by a signal is tried once more (seen once: SIGSEGV in a
+# fresh machine's first conversion, which the next attempt finished)
+
+
+def _convert_in_child(gguf: Path, out: Path, attempts: int = CONVERT_ATTEMPTS) -> None:
     import multiprocessing
 
-    child = multiprocessing.get_context("spawn").Process(target=_child_convert, args=(str(gguf), str(out)))
-    try:
-        child.start()
-    except (AssertionError, OSError, RuntimeError):  # a daemonic worker may have no children
-        convert(gguf, out)
-        return
-    child.join()
     error = out / "error.txt"
-    if error.is_file():
-        raise RuntimeError(error.read_text(encoding="utf-8"))
-    if child.exitcode != 0 or not _complete(out):
-        raise RuntimeError(f"the conversion process failed (exit code {child.exitcode})")
+    for attempt in range(1, attempts + 1):
+        spawn = multiprocessing.get_context("spawn")
+        child = spawn.Process(target=_child_convert, args=(str(gguf), str(out)))
+        try:
+            child.start()
+        except (AssertionError, OSError, RuntimeError):  # a daemonic worker may have no children
+            convert(gguf, out)
+            return
+        child.join()
+        if error.is_file():  # the conversion itself failed: another attempt would too
+            raise RuntimeError(error.read_text(encoding="utf-8"))
+        if child.exitcode == 0 and _complete(out):
+            return
+        crashed = child.exitcode is not None and child.exitcode < 0  # killed by a signal
+        if not crashed or attempt == attempts:
+            raise RuntimeError(
+                f"the conversion process failed (exit code {child.exitcode}, attempt {attempt} of {attempts})"
+            )
+        for leftover in out.iterdir():  # start the next attempt from an empty folder
+            if leftover.is_dir():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
 
 
 def _child_convert(gguf: str, out: str) -> None:
@@ -361,11 +379,32 @@ class NeuralLM:
             ids, offsets = ids[: MAX_TOKENS - 1], offsets[: MAX_TOKENS - 1]
         return [BOS_ID, *ids], offsets
 
-    def _batches(self, seqs: Sequence[list[int]], batch_size: int) -> Iterator[list[int]]:
-        """Indices of ``seqs`` in batches of similar length (less padding)."""
+    @staticmethod
+    def _batches(seqs: Sequence[Sequence[int]], batch_size: int) -> Iterator[list[int]]:
+        """Indices of ``seqs`` in batches of similar length: shortest first, at most
+        ``batch_size`` a batch, and a batch is closed before the next (longer) sequence would
+        make its padding more than ``PAD_SHARE`` of its real tokens or its padded size more
+        than ``BATCH_TOKENS``.  Padding costs as much as text (the matrix products read every
+        position): in sentences of a few documents cut only by count, half the positions read
+        were padding."""
         order = sorted(range(len(seqs)), key=lambda i: len(seqs[i]))
-        for i in range(0, len(order), max(1, batch_size)):
-            yield order[i : i + batch_size]
+        batch: list[int] = []
+        real = 0
+        for i in order:
+            n = len(seqs[i])
+            if batch:
+                width = n * (len(batch) + 1)  # right-padded to the newest, the longest
+                if (
+                    len(batch) >= batch_size
+                    or width > BATCH_TOKENS
+                    or width - (real + n) > PAD_SHARE * (real + n)
+                ):
+                    yield batch
+                    batch, real = [], 0
+            batch.append(i)
+            real += n
+        if batch:
+            yield batch
 
     def _hidden(self, seqs: Sequence[list[int]]) -> tuple[torch.Tensor, torch.Tensor, list[KV]]:
         """Last hidden states of right-padded ``seqs``, their attention mask and each layer's
