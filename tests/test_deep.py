@@ -246,6 +246,20 @@ def test_a_crashed_conversion_child_is_retried_once(
     assert children.started == started
 
 
+def test_reading_batches_bound_their_padding() -> None:
+    lengths = [5, 6, 6, 7, 40, 41, 300, 9, 8]
+    seqs = [[0] * n for n in lengths]
+    batches = list(neural.NeuralLM._batches(seqs, batch_size=4))
+    assert sorted(i for b in batches for i in b) == list(range(len(seqs)))  # each once
+    for b in batches:
+        real = sum(lengths[i] for i in b)
+        padded = max(lengths[i] for i in b) * len(b)
+        assert len(b) <= 4 and padded <= neural.BATCH_TOKENS
+        assert padded - real <= neural.PAD_SHARE * real or len(b) == 1
+    # the short ones share batches; the 300-token one is read alone
+    assert [6] in batches and any(len(b) > 1 for b in batches)
+
+
 # -- with the extra: the model itself -----------------------------------------------------
 
 
