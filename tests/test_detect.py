@@ -356,3 +356,28 @@ def test_changed_source_code_invalidates_cached_results(tmp_path: Path, monkeypa
     monkeypatch.setattr(runner, "code_fingerprint", lambda: "edited")
     assert runner.cache_key(b"text", Config(), Options(), engine, "a.md") != before
 
+
+def test_inside_a_likely_spun_document_the_lower_bar_applies() -> None:
+    from types import SimpleNamespace
+
+    from spinlint.plugins.spin.swapped_word import IN_SPUN_BAR, marks
+    from spinlint.verdict import score_thresholds
+
+    suspicious, likely = score_thresholds()
+    bar = 0.76
+    # word 0: high confidence; 1: likely swapped if spun, in a spun paragraph; 2: the same in
+    # a paragraph judged honest; 3: below the in-spun bar
+    ev_ = SimpleNamespace(words=[SimpleNamespace(paragraph=p) for p in (0, 0, 1, 0)])
+
+    def scores_of(document: float) -> SimpleNamespace:
+        return SimpleNamespace(
+            document=document,
+            paragraphs=[0.9, 0.3],
+            word=np.array([0.8, 0.5, 0.15, 0.3]),
+            word_given_spun=np.array([0.9, IN_SPUN_BAR + 0.05, 0.5, IN_SPUN_BAR - 0.1]),
+        )
+
+    assert marks(ev_, scores_of(likely), bar) == [0, 1]  # type: ignore[arg-type]
+    # a merely suspicious (or honest) document keeps to the high-confidence bar
+    assert marks(ev_, scores_of((suspicious + likely) / 2), bar) == [0]  # type: ignore[arg-type]
+    assert marks(ev_, scores_of(0.1), bar) == [0]  # type: ignore[arg-type]

@@ -23,6 +23,7 @@ from spinlint.document import Document
 from spinlint.model import Diagnostic, Severity, Span
 from spinlint.packs import match_case
 from spinlint.rule import Rule
+from spinlint.verdict import score_thresholds
 
 if TYPE_CHECKING:
     from spinlint.detect.deepmodel import DeepScores
@@ -39,6 +40,32 @@ def min_probability() -> float:
 
 
 MAX_SUGGESTIONS = 3
+# Inside a document judged likely spun, a word of a paragraph more likely spun than not is
+# reported when it is more likely than not swapped given that its surroundings are spun: the
+# calibrated P(swapped | spun) of the mark stage, at least one half.  Everywhere else only the
+# high-confidence bar (``min_probability``) applies, so a rare word in honest text stays
+# silent.  Not from ``suspicious`` on: an honest page the document model misjudges (API
+# reference pages sit on the suspicious threshold's plateau) would get a mark on every other
+# topic word, where the likely-spun threshold is reached by 0.2 % of honest documents.
+IN_SPUN_BAR = 0.5
+IN_SPUN_PARAGRAPH = 0.5
+
+
+def marks(ev: Evidence, s: Scores | DeepScores, bar: float, deep: bool = False) -> list[int]:
+    """The evidence words to report: P(swapped) at ``bar`` anywhere, and in a document whose
+    probability reaches the ``likely-spun`` verdict threshold (of the default stages, or the
+    deep ones with ``deep``), the words of its paragraphs with P(paragraph spun) of at least
+    ``IN_SPUN_PARAGRAPH`` whose P(swapped | spun) is at least ``IN_SPUN_BAR``."""
+    judged = bool(s.paragraphs) and s.document >= score_thresholds(deep)[1]
+    out = []
+    for i, p in enumerate(s.word):
+        if p >= bar or (
+            judged
+            and s.word_given_spun[i] >= IN_SPUN_BAR
+            and s.paragraphs[ev.words[i].paragraph] >= IN_SPUN_PARAGRAPH
+        ):
+            out.append(i)
+    return out
 
 
 def _times(gain: float) -> str:
@@ -67,7 +94,11 @@ class SwappedWord(Rule):
     synonym is spun.  The mark's confidence is the model's probability that the word was
     swapped *times* the probability that its paragraph is spun, so an isolated rare word in
     honest text stays silent, and in spun text the words that carry the spin are shown with
-    the figures that convict them.
+    the figures that convict them.  A mark needs that product at a high bar fitted to keep
+    honest prose quiet, except inside a document judged likely spun, where a
+    word of a paragraph more likely spun than not is reported when it is more likely than not
+    swapped given that its text is spun: there the question is no longer whether the text is
+    spun, but which words carry it.
 
     ## Example
     Counterfeit consciousness apparatuses would now be able to peruse bosom peril checks
@@ -102,7 +133,8 @@ class SwappedWord(Rule):
         deep = deep_scores(doc)
         view: Scores | DeepScores = s if deep is None else deep  # the stages that decide
         view_bar = bar if deep is None else deep_min_probability()
-        marked = [i for i, p in enumerate(view.word) if p >= view_bar]
+        marked = marks(ev, view, view_bar, deep=deep is not None)
+        by_default = set(marked if deep is None else marks(ev, s, bar, deep=False))
         groups: list[list[int]] = []
         for i in marked:
             if (
@@ -115,7 +147,7 @@ class SwappedWord(Rule):
                 groups.append([i])
         for g in groups:
             # found by the deep pass alone when the default pass would have left every word of it
-            found_by = "deep" if deep is not None and all(s.word[i] < bar for i in g) else "default"
+            found_by = "deep" if deep is not None and not by_default.intersection(g) else "default"
             yield self._report(doc, ev, view, deep, g, found_by)
 
     @staticmethod
@@ -172,12 +204,14 @@ class SwappedWord(Rule):
                 reasons.append(f"'{w.text}' is not in the phrase model's 72k-word vocabulary")
             else:
                 reasons.append(f"'{w.text}' is improbable here and no plainer word restores the phrase")
+        given = max(float(s.word_given_spun[i]) for i in group)
         message = (
-            f"'{spun}' looks swapped by a spinner (P = {max(probs):.2f}; paragraph P(spun) = {p_para:.2f}): "
-            + "; ".join(reasons)
+            f"'{spun}' looks swapped by a spinner (P = {max(probs):.2f}: {given:.2f} if its text is spun, "
+            f"paragraph P(spun) = {p_para:.2f}): " + "; ".join(reasons)
         )
         evidence_items = [
             ("p_swapped", f"{max(probs):.3f}"),
+            ("p_swapped_given_spun", f"{given:.3f}"),
             ("p_paragraph_spun", f"{p_para:.3f}"),
         ]
         if deep is not None:
