@@ -30,6 +30,10 @@ class Rule:
     needs: ClassVar[frozenset[str]] = frozenset()  # spaCy components, see SPACY_COMPONENTS
     fixable: ClassVar[bool] = True
     default_enabled: ClassVar[bool] = True
+    # Soft evidence: a finding an honest text can also show (a rare word pair, an idiom said
+    # another way).  When the detector scores the file (an SPN rule is selected), such a
+    # rule's findings are kept only in a file it judges suspicious or worse.
+    needs_spun_verdict: ClassVar[bool] = False
 
     def check(self, doc: Document) -> Iterable[Diagnostic]:
         raise NotImplementedError

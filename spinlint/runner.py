@@ -139,11 +139,22 @@ class Engine:
         dirs = directives(source, prose.comments)
         min_conf = options.min_confidence if options.min_confidence is not None else config.min_confidence
         accepted = {a.lower() for a in config.accept}
+        deep = doc.cache.get("spin-deep-scores")
+        scored = deep if deep is not None else doc.cache.get("spin-scores")
+        score = round(float(scored.document), 4) if scored is not None else None
+        # soft evidence waits for the detector's verdict (when it ran): see Rule.needs_spun_verdict
+        from spinlint.verdict import classify_score  # (it imports this module)
+
+        soft = (
+            {r.code for r in rules if r.needs_spun_verdict}
+            if score is not None and classify_score(score, deep is not None) == "clean"
+            else set()
+        )
         kept = []
         seen = set()
         for d in diags:
             key = (d.code, d.span)
-            if key in seen or d.confidence < min_conf or suppressed(d, dirs):
+            if key in seen or d.code in soft or d.confidence < min_conf or suppressed(d, dirs):
                 continue
             if accepted and _is_accepted(source.text, d, accepted):
                 continue
@@ -153,9 +164,6 @@ class Engine:
         notices = [f"{source.path}:{source.location(at).row}: {msg}" for at, msg in prose.warnings]
         if doc.cache.get("deep-error"):
             notices.append(f"{source.path}: {doc.cache['deep-error']}; the default pass's findings stand")
-        deep = doc.cache.get("spin-deep-scores")
-        scored = deep if deep is not None else doc.cache.get("spin-scores")
-        score = round(float(scored.document), 4) if scored is not None else None
         return FileResult(
             source.path,
             source,

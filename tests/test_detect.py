@@ -381,3 +381,24 @@ def test_inside_a_likely_spun_document_the_lower_bar_applies() -> None:
     # a merely suspicious (or honest) document keeps to the high-confidence bar
     assert marks(ev_, scores_of((suspicious + likely) / 2), bar) == [0]  # type: ignore[arg-type]
     assert marks(ev_, scores_of(0.1), bar) == [0]  # type: ignore[arg-type]
+
+
+def test_soft_evidence_waits_for_the_detectors_verdict(tmp_path: Path) -> None:
+    # an honest sentence with a rare but real pair: COL001 alone reports it; with the
+    # detector scoring the file as clean, the collocation rule's finding is dropped
+    path = tmp_path / "honest.md"
+    path.write_text(
+        "Lincoln secured the Republican Party presidential nomination as a moderate from a swing "
+        "state. He won the election in November and took office the following March.\n",
+        encoding="utf-8",
+    )
+    alone = lint_file(str(path), Options(use_cache=False, select=("COL",)))
+    assert [d.code for d in alone.diagnostics] == ["COL001"] and alone.score is None
+    scored = lint_file(str(path), Options(use_cache=False, select=("COL", "SPN")))
+    assert scored.score is not None and scored.score < 0.9
+    assert "COL001" not in [d.code for d in scored.diagnostics]
+    # in text the detector judges spun, the same rule's findings stand
+    example = Path(__file__).parent.parent / "examples" / "spun-news.md"
+    spun = lint_file(str(example), Options(use_cache=False))
+    assert spun.score is not None and spun.score > 0.99
+    assert "IDM001" in [d.code for d in spun.diagnostics]  # 'by and sizable'

@@ -132,7 +132,10 @@ class ImplausibleCollocation(Rule):
     Synonym spinners swap words one at a time, with no sense of which words belong together.
     Fixed phrases come out broken in a way a native reader stumbles over and a search for
     the original term misses.  The rule reports the pair, the collocation it likely stood
-    for, how often that collocation occurs and how far above chance.
+    for, how often that collocation occurs and how far above chance.  Honest prose has rare
+    pairs too ("thyroid carcinoma"), so when the spin detector (SPN) scores the file, this
+    rule's findings are shown only in a file it judges suspicious or worse; selected without
+    SPN (``--select COL``), it reports everywhere.
 
     ## Example
     The clinic treats many heart assaults every winter.
@@ -152,6 +155,7 @@ class ImplausibleCollocation(Rule):
     """
 
     code = "COL001"
+    needs_spun_verdict = True  # honest prose has rare pairs too ("thyroid carcinoma")
     name = "implausible-collocation"
     severity = Severity.WARNING
     needs = frozenset({"tagger", "parser"})

@@ -39,7 +39,9 @@ class BrokenIdiom(Rule):
     relative of the original, and either a bigram it forms with its neighbour is absent from
     the Google Web Trillion Word counts while the idiom's bigram is present, or (for frozen
     idioms of three words or more) the variant is at least five times rarer than the idiom
-    next to the same neighbours.
+    next to the same neighbours.  Honest writers vary idioms too ("pain and grief"), so
+    when the spin detector (SPN) scores the file, this rule's findings are shown only in a
+    file it judges suspicious or worse; selected without SPN, it reports everywhere.
 
     ## Example
     By and sizable, the plan worked, and the old firm finally kicked the pail.
@@ -58,6 +60,7 @@ class BrokenIdiom(Rule):
     """
 
     code = "IDM001"
+    needs_spun_verdict = True  # honest prose varies idioms too ("pain and grief")
     name = "broken-idiom"
     severity = Severity.WARNING
 
