@@ -122,13 +122,9 @@ def clean_marks(examples: list[dict[str, Any]], stages: dict[str, runtime.Stage]
 
 def sample(wanted: dict[str, int]) -> dict[str, list[corpora.Text]]:
     """The first ``wanted[split]`` documents of each split in a seeded order: the documents
-    of ``training.build`` (Brown, Wikipedia introductions, the benchmark's spin-dev split),
-    in its splits."""
-    texts = [
-        *corpora.brown(),
-        *corpora.wikipedia(exclude_titles=corpora.benchmark_titles()),
-        *corpora.benchmark_dev(),
-    ]
+    of ``training.build`` (``build.training_texts``: Brown, Wikipedia introductions, the
+    benchmark's spin-dev split, the PostgreSQL manual), in its splits."""
+    texts = build.training_texts()
     texts.sort(key=lambda t: build.bucket("deep|" + t.id))
     by_split: dict[str, list[corpora.Text]] = {k: [] for k in wanted}
     for t in texts:

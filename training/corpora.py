@@ -10,7 +10,11 @@ and its figures) is committed.
   4.0: 10,033 English Wikipedia article introductions;
 * the benchmark's *spin dev* split (gensim's wheel from PyPI, read as a zip; see
   benchmarks/README.md): news and Wikipedia documents the benchmark holds apart for tuning
-  (``benchmarks.corpora.benchmark_splits``).
+  (``benchmarks.corpora.benchmark_splits``);
+* the PostgreSQL 15 manual from Debian's ``postgresql-doc-15`` (``apt-get install``; the
+  PostgreSQL Licence, permissive): technical reference prose, read from its HTML pages as
+  spinlint reads HTML (code and markup blanked), so honest API documentation is in
+  training; the benchmark's Python documentation, the same genre, stays a test.
 
 The benchmark's reported sets (its clean corpus and its spin *test* split) are never used
 here, so they stay a held-out test of text the model never saw; Wikipedia introductions
@@ -125,6 +129,62 @@ def wikipedia(min_words: int = 40, exclude_titles: Iterable[str] = (), per_doc: 
         Text(f"wiki/{intros[i][0]}", "wikipedia", tuple(t for _, t in intros[i : i + per_doc]))
         for i in range(0, len(intros), per_doc)
     ]
+
+
+PGDOC = "/usr/share/doc/postgresql-doc-15/html"  # Debian's postgresql-doc-15
+PROSE_END = re.compile(r"[.:;?!)\"']$")
+
+
+def _prose_blocks(html: str, name: str) -> list[str]:
+    """The paragraphs of an HTML page that read as running prose, as spinlint's own reader
+    extracts them (markup blanked, one block per paragraph): at least eight words, ending
+    as a sentence ends, and mostly words rather than code or table cells."""
+    from spinlint.sources import decode, extract
+
+    prose = extract(decode(name, html.encode("utf-8")))
+    starts = [*prose.breaks, len(prose.text)]
+    out = []
+    for a, b in zip(starts, starts[1:], strict=False):
+        block = " ".join(prose.text[a:b].split())
+        words = block.split()
+        if len(words) < 8 or not PROSE_END.search(block):
+            continue
+        if sum(w.strip(".,;:()\"'").isalpha() for w in words) < 0.75 * len(words):
+            continue
+        out.append(block)
+    return out
+
+
+def postgres_docs(root: str = PGDOC, min_words: int = 150, max_words: int = 450) -> list[Text]:
+    """Technical reference prose: the PostgreSQL 15 manual as Debian packages it
+    (``apt-get install postgresql-doc-15``; PostgreSQL Licence, a permissive BSD-style one),
+    each page's prose paragraphs cut into documents of ``min_words`` to ``max_words`` words.
+    The benchmark's clean corpus holds the Python documentation, a different manual of the
+    same genre, so API reference prose is in training without its test pages.  Absent: none
+    (the build says so)."""
+    out: list[Text] = []
+    for path in sorted(glob.glob(os.path.join(root, "*.html"))):
+        name = os.path.basename(path)
+        if name.startswith(("release-", "bookindex", "index")):  # change lists and indexes
+            continue
+        try:
+            with open(path, encoding="utf-8") as fh:
+                paras = _prose_blocks(fh.read(), name)
+        except (OSError, UnicodeDecodeError):
+            continue
+        chunk: list[str] = []
+        words = part = 0
+        for p in paras:
+            if chunk and words + len(p.split()) > max_words:
+                if words >= min_words:
+                    out.append(Text(f"pgdoc/{name}/{part}", "postgres-docs", tuple(chunk)))
+                    part += 1
+                chunk, words = [], 0
+            chunk.append(p)
+            words += len(p.split())
+        if chunk and words >= min_words:
+            out.append(Text(f"pgdoc/{name}/{part}", "postgres-docs", tuple(chunk)))
+    return out
 
 
 def benchmark_dev(seed: int = 2024, max_words: int = 400) -> list[Text]:
