@@ -155,6 +155,25 @@ def _prose_blocks(html: str, name: str) -> list[str]:
     return out
 
 
+def _chunks(paras: Iterable[str], max_words: int, min_words: int, min_last: int) -> list[tuple[str, ...]]:
+    """Consecutive paragraphs cut into documents of at most ``max_words`` words (a longer
+    paragraph is a document alone); a document is kept when it has at least ``min_words``
+    words, the last one at least ``min_last``."""
+    out: list[tuple[str, ...]] = []
+    chunk: list[str] = []
+    words = 0
+    for p in paras:
+        if chunk and words + len(p.split()) > max_words:
+            if words >= min_words:
+                out.append(tuple(chunk))
+            chunk, words = [], 0
+        chunk.append(p)
+        words += len(p.split())
+    if chunk and words >= min_last:
+        out.append(tuple(chunk))
+    return out
+
+
 def postgres_docs(root: str = PGDOC, min_words: int = 150, max_words: int = 450) -> list[Text]:
     """Technical reference prose: the PostgreSQL 15 manual as Debian packages it
     (``apt-get install postgresql-doc-15``; PostgreSQL Licence, a permissive BSD-style one),
@@ -172,18 +191,8 @@ def postgres_docs(root: str = PGDOC, min_words: int = 150, max_words: int = 450)
                 paras = _prose_blocks(fh.read(), name)
         except (OSError, UnicodeDecodeError):
             continue
-        chunk: list[str] = []
-        words = part = 0
-        for p in paras:
-            if chunk and words + len(p.split()) > max_words:
-                if words >= min_words:
-                    out.append(Text(f"pgdoc/{name}/{part}", "postgres-docs", tuple(chunk)))
-                    part += 1
-                chunk, words = [], 0
-            chunk.append(p)
-            words += len(p.split())
-        if chunk and words >= min_words:
-            out.append(Text(f"pgdoc/{name}/{part}", "postgres-docs", tuple(chunk)))
+        for part, chunk in enumerate(_chunks(paras, max_words, min_words, min_words)):
+            out.append(Text(f"pgdoc/{name}/{part}", "postgres-docs", chunk))
     return out
 
 
@@ -199,16 +208,8 @@ def benchmark_dev(seed: int = 2024, max_words: int = 400) -> list[Text]:
     out = []
     for d in dev:
         paras = [" ".join(p.split()) for p in re.split(r"\n\s*\n", d.text) if len(p.split()) >= 8]
-        chunk: list[str] = []
-        words = part = 0
-        for p in paras:
-            if chunk and words + len(p.split()) > max_words:
-                out.append(Text(f"{d.id}/{part}", d.corpus, tuple(chunk)))
-                chunk, words, part = [], 0, part + 1
-            chunk.append(p)
-            words += len(p.split())
-        if chunk and words >= 40:
-            out.append(Text(f"{d.id}/{part}", d.corpus, tuple(chunk)))
+        for part, chunk in enumerate(_chunks(paras, max_words, 0, 40)):
+            out.append(Text(f"{d.id}/{part}", d.corpus, chunk))
     return out
 
 
