@@ -312,11 +312,8 @@ def _convert_in_child(gguf: Path, out: Path, attempts: int = CONVERT_ATTEMPTS) -
             raise RuntimeError(
                 f"the conversion process failed (exit code {child.exitcode}, attempt {attempt} of {attempts})"
             )
-        for leftover in out.iterdir():  # start the next attempt from an empty folder
-            if leftover.is_dir():
-                shutil.rmtree(leftover, ignore_errors=True)
-            else:
-                leftover.unlink(missing_ok=True)
+        shutil.rmtree(out)  # start the next attempt from an empty folder
+        out.mkdir()
 
 
 def _child_convert(gguf: str, out: str) -> None:
