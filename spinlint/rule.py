@@ -32,7 +32,8 @@ class Rule:
     default_enabled: ClassVar[bool] = True
     # Soft evidence: a finding an honest text can also show (a rare word pair, an idiom said
     # another way).  When the detector scores the file (an SPN rule is selected), such a
-    # rule's findings are kept only in a file it judges suspicious or worse.
+    # rule runs only in a file it judges suspicious or worse (after the other rules, so that
+    # the detector has scored the file); in a file judged clean it is not run at all.
     needs_spun_verdict: ClassVar[bool] = False
 
     def check(self, doc: Document) -> Iterable[Diagnostic]:

@@ -134,27 +134,28 @@ class Engine:
 
             doc.cache["deep-threads"] = threads_for(options.jobs)  # the SPN rules read it
         diags: list[Diagnostic] = []
+        # soft evidence waits for the detector's verdict (see Rule.needs_spun_verdict): those
+        # rules run last, and not at all when the detector scored the file and judged it clean
         for rule in rules:
-            diags.extend(rule.check(doc))
-        dirs = directives(source, prose.comments)
-        min_conf = options.min_confidence if options.min_confidence is not None else config.min_confidence
-        accepted = {a.lower() for a in config.accept}
+            if not rule.needs_spun_verdict:
+                diags.extend(rule.check(doc))
         deep = doc.cache.get("spin-deep-scores")
         scored = deep if deep is not None else doc.cache.get("spin-scores")
         score = round(float(scored.document), 4) if scored is not None else None
-        # soft evidence waits for the detector's verdict (when it ran): see Rule.needs_spun_verdict
         from spinlint.verdict import classify_score  # (it imports this module)
 
-        soft = (
-            {r.code for r in rules if r.needs_spun_verdict}
-            if score is not None and classify_score(score, deep is not None) == "clean"
-            else set()
-        )
+        if score is None or classify_score(score, deep is not None) != "clean":
+            for rule in rules:
+                if rule.needs_spun_verdict:
+                    diags.extend(rule.check(doc))
+        dirs = directives(source, prose.comments)
+        min_conf = options.min_confidence if options.min_confidence is not None else config.min_confidence
+        accepted = {a.lower() for a in config.accept}
         kept = []
         seen = set()
         for d in diags:
             key = (d.code, d.span)
-            if key in seen or d.code in soft or d.confidence < min_conf or suppressed(d, dirs):
+            if key in seen or d.confidence < min_conf or suppressed(d, dirs):
                 continue
             if accepted and _is_accepted(source.text, d, accepted):
                 continue

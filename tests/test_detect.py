@@ -152,6 +152,36 @@ def spec() -> dict:  # type: ignore[type-arg]
         return json.load(fh)  # type: ignore[no-any-return]
 
 
+def test_region_table_gives_each_paragraph_its_own_aggregates() -> None:
+    e = ev.compute(
+        document(
+            "The committee reviewed the budget on Tuesday.\n\nThe bosom peril clinic opened.\n\n"
+            "Brent crude futures climbed after the Kremlin- backed group met.\n\n\u201c A quote.\n"
+        )
+    )
+    p = np.linspace(0.1, 0.9, len(e.words))
+    group = np.asarray([w.paragraph for w in e.words])
+    table = ev.region_table(e.features, group, e.word_counts, e.glitches, p)
+    for i, n in enumerate(e.word_counts):
+        one = ev.region_features(e.features[group == i], n, e.glitches[i], p[group == i])
+        assert np.allclose(table[i], one, rtol=0, atol=1e-12)
+    assert sum(e.glitches) == 2  # the detached hyphen and the spaced quote
+    assert ev.region_features(e.features[:0], 5, 0) == [np.log1p(5), *([0.0] * 20)]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a Kremlin- backed group, pre- and post-war, 3D- printed, $ 81 and \u201c quoted",
+        "theBBC and anFBI agent ofUSAs; theory- laden; the- then; x- yz- ab",
+    ],
+)
+def test_glitch_offsets_are_the_glitch_patterns_matches(text: str) -> None:
+    stop = ev._stop_words()
+    want = sorted(m.start() for m in ev.GLITCH.finditer(text) if m.group("after") not in stop)
+    assert sorted(ev.glitch_offsets(text, stop)) == want and want
+
+
 @pytest.mark.parametrize("stage", ["screen", "doc", "mark"])
 def test_runtime_trees_match_scikit_learn(spec: dict, stage: str) -> None:  # type: ignore[type-arg]
     """The numpy evaluator gives scikit-learn's own raw scores on the check rows the build
@@ -177,6 +207,8 @@ def test_the_evaluator_walks_a_tree_as_written() -> None:
     forest = model.Forest({"baseline": 0.25, "trees": [tree, tree]})
     rows = np.array([[0.0, 9.0], [5.0, -1.0], [5.0, 3.0], [np.nan, 3.0]])
     assert forest(rows).tolist() == [1.25, -1.75, 4.25, 1.25]
+    # rows without a missing value take the one-look-up-a-level path: the same walk
+    assert forest(rows[:3]).tolist() == [1.25, -1.75, 4.25]
 
 
 @pytest.mark.parametrize("stage", ["screen", "doc", "para", "mark"])
@@ -402,3 +434,25 @@ def test_soft_evidence_waits_for_the_detectors_verdict(tmp_path: Path) -> None:
     spun = lint_file(str(example), Options(use_cache=False))
     assert spun.score is not None and spun.score > 0.99
     assert "IDM001" in [d.code for d in spun.diagnostics]  # 'by and sizable'
+
+
+def test_soft_rules_are_not_run_on_a_file_judged_clean(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from spinlint.plugins.collocation.implausible_collocation import ImplausibleCollocation
+
+    calls: list[str] = []
+    original = ImplausibleCollocation.check
+
+    def counted(self, doc):  # type: ignore[no-untyped-def]
+        calls.append(doc.source.path)
+        return original(self, doc)
+
+    monkeypatch.setattr(ImplausibleCollocation, "check", counted)
+    honest = tmp_path / "honest.md"
+    honest.write_text("The committee met on Tuesday to review the budget for next year.\n", encoding="utf-8")
+    assert lint_file(str(honest), Options(use_cache=False)).score is not None
+    assert calls == []  # judged clean: the collocation search never ran
+    example = Path(__file__).parent.parent / "examples" / "spun-news.md"
+    lint_file(str(example), Options(use_cache=False))
+    assert calls == [str(example)]
+    lint_file(str(honest), Options(use_cache=False, select=("COL",)))  # no detector: it runs
+    assert calls[-1] == str(honest)

@@ -30,7 +30,7 @@ from typing import Any
 
 import numpy as np
 
-from spinlint.detect.evidence import REGION_FEATURES, WORD_FEATURES, Evidence, region_features
+from spinlint.detect.evidence import REGION_FEATURES, WORD_FEATURES, Evidence, region_features, region_table
 
 OUT_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "detector.json")
 FORMAT = 2
@@ -47,12 +47,10 @@ class Regions:
 
 
 def regions(e: Evidence, words: int, p_screen: np.ndarray) -> Regions:
-    para_idx = np.fromiter((w.paragraph for w in e.words), int, len(e.words))
+    para_idx = np.fromiter((w.paragraph for w in e.words), np.int64, len(e.words))
     doc = region_features(e.features, words, sum(e.glitches), p_screen)
-    paras = []
-    for i, n in enumerate(e.word_counts):
-        sel = para_idx == i
-        paras.append(region_features(e.features[sel], n, e.glitches[i], p_screen[sel]) + doc)
+    table = region_table(e.features, para_idx, e.word_counts, e.glitches, p_screen)
+    paras = np.hstack([table, np.broadcast_to(doc, (len(table), len(doc)))]).tolist()
     return Regions(doc, paras)
 
 
@@ -104,6 +102,9 @@ class Forest:
         self.roots = np.asarray(roots, dtype=np.int64)
         self.depth = depth
         self.baseline = float(spec["baseline"])
+        # for rows without missing values: a node's two children side by side, so that one
+        # step is a comparison and one look-up (``child[2 * node + (x > threshold)]``)
+        self.child = np.stack([self.left, self.right], axis=1).ravel()
 
     def __call__(self, rows: np.ndarray) -> np.ndarray:
         """Raw (log-odds) scores, one per row."""
@@ -112,11 +113,18 @@ class Forest:
         if n == 0 or len(self.roots) == 0:
             return np.full(n, self.baseline)
         node = np.broadcast_to(self.roots, (n, len(self.roots))).copy()
-        r = np.arange(n)[:, None]
-        for _ in range(self.depth):
-            x = rows[r, self.feature[node]]
-            go_left = np.where(np.isnan(x), self.missing_left[node], x <= self.threshold[node])
-            node = np.where(go_left, self.left[node], self.right[node])
+        if np.isnan(rows).any():
+            r = np.arange(n)[:, None]
+            for _ in range(self.depth):
+                x = rows[r, self.feature[node]]
+                go_left = np.where(np.isnan(x), self.missing_left[node], x <= self.threshold[node])
+                node = np.where(go_left, self.left[node], self.right[node])
+        else:
+            flat = rows.ravel()
+            base = (np.arange(n) * rows.shape[1])[:, None]
+            for _ in range(self.depth):
+                right = flat[base + self.feature[node]] > self.threshold[node]
+                node = self.child[2 * node + right]
         out: np.ndarray = self.baseline + self.value[node].sum(axis=1)
         return out
 

@@ -103,6 +103,7 @@ class RareSubstitute(Rule):
     """
 
     code = "LEX001"
+    needs_spun_verdict = True  # honest prose has rare words with plain synonyms too ("denizens")
     name = "rare-substitute"
     severity = Severity.INFO
     needs = ImplausibleCollocation.needs  # its corroboration reads COL findings, which need the parser
@@ -110,8 +111,6 @@ class RareSubstitute(Rule):
     def check(self, doc: Document) -> Iterator[Diagnostic]:
         stop = stop_words()
         words = doc.words
-        # a word inside a pair COL reports is explained there (shared, computed once)
-        covered = [d.span for d in _COLLOCATIONS.findings(doc)]
         found: list[tuple[Word, list[Fit]]] = []
         forms, zipf = originals.spun_forms(), originals.zipf_table()
         for i, word in enumerate(words):
@@ -120,11 +119,14 @@ class RareSubstitute(Rule):
                 continue
             if not 0 < zipf.get(lw, 0.0) <= MAX_ZIPF or _proper(doc, word):
                 continue
-            if any(word.span.overlaps(c) for c in covered):
-                continue  # COL reports the pair
             fits = _fits(doc, words, i, stop)
             if fits:
                 found.append((word, fits))
+        if not found:
+            return  # (COL's pairs only remove words or corroborate them: nothing to ask it)
+        # a word inside a pair COL reports is explained there (shared, computed once)
+        covered = [d.span for d in _COLLOCATIONS.findings(doc)]
+        found = [(w, fits) for w, fits in found if not any(w.span.overlaps(c) for c in covered)]
         evidence = [(w.start, w.lower) for w, _ in found] + [(s.start, "") for s in covered]
         found = [
             (w, fits)
