@@ -456,3 +456,12 @@ def test_soft_rules_are_not_run_on_a_file_judged_clean(tmp_path: Path, monkeypat
     assert calls == [str(example)]
     lint_file(str(honest), Options(use_cache=False, select=("COL",)))  # no detector: it runs
     assert calls[-1] == str(honest)
+
+
+def test_windows_scored_in_slices_equal_one_call(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    text = "Brent crude futures climbed 34 cents as the bosom peril clinic opened. " * 6
+    whole = ev.compute(document(text))
+    monkeypatch.setattr(ev, "WINDOW_CHUNK", 7)
+    sliced = ev.compute(document(text))
+    assert np.array_equal(whole.features, sliced.features)
+    assert [c.word for c in whole.words[3].candidates] == [c.word for c in sliced.words[3].candidates]
