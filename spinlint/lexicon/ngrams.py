@@ -11,7 +11,7 @@ The two tab-separated files are parsed once and cached as a ``marshal`` dump (se
 from __future__ import annotations
 
 import os
-from functools import cache, lru_cache
+from functools import lru_cache
 
 from spinlint.lexicon.cache import load_or_build
 
@@ -93,14 +93,14 @@ def unigram(word: str) -> int:
     return _unigrams().get(word.lower(), 0)
 
 
-@cache
+@lru_cache(maxsize=8192)  # bounded: a corpus run meets every word in the tables
 def followers(word: str) -> frozenset[str]:
     """Every word listed after ``word`` in the bigram counts."""
     joined = _tables()[2].get(word.lower())
     return frozenset(joined.split(" ")) if joined else frozenset()
 
 
-@cache
+@lru_cache(maxsize=8192)  # bounded: a corpus run meets every word in the tables
 def preceders(word: str) -> frozenset[str]:
     """Every word listed before ``word`` in the bigram counts."""
     joined = _tables()[3].get(word.lower())
