@@ -136,8 +136,9 @@ class Engine:
         diags: list[Diagnostic] = []
         # soft evidence waits for the detector's verdict (see Rule.needs_spun_verdict): those
         # rules run last, and not at all when the detector scored the file and judged it clean
+        soft = [r for r in rules if r.needs_spun_verdict]
         for rule in rules:
-            if not rule.needs_spun_verdict:
+            if rule not in soft:
                 diags.extend(rule.check(doc))
         deep = doc.cache.get("spin-deep-scores")
         scored = deep if deep is not None else doc.cache.get("spin-scores")
@@ -145,9 +146,8 @@ class Engine:
         from spinlint.verdict import classify_score  # (it imports this module)
 
         if score is None or classify_score(score, deep is not None) != "clean":
-            for rule in rules:
-                if rule.needs_spun_verdict:
-                    diags.extend(rule.check(doc))
+            for rule in soft:
+                diags.extend(rule.check(doc))
         dirs = directives(source, prose.comments)
         min_conf = options.min_confidence if options.min_confidence is not None else config.min_confidence
         accepted = {a.lower() for a in config.accept}

@@ -31,6 +31,7 @@ from __future__ import annotations
 import bisect
 import math
 import re
+import string
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -103,16 +104,15 @@ IDX = {name: i for i, name in enumerate(WORD_FEATURES)}
 
 # spinner glitches that count as weak document-level evidence (the GLT rules report them):
 # a detached hyphen (not before a function word: "pre- and post-war" is an honest suspended
-# hyphen, as GLT001 says), a space inside a quote or after a currency sign, a glued acronym
-GLITCH = re.compile(
-    r"\b[A-Za-z]+- (?P<after>[a-z]{2,})\b|[\"“‘] (?=\w)|[$£€] (?=\d)|\b(?:the|an|of|in|to)[A-Z]{2,}s?\b"
-)
-# ``GLITCH``'s alternatives, each cheap to scan for alone (one alternation tried at every
-# position cost ~2.5 us a word); they cannot overlap, so their matches are GLITCH's
+# hyphen, as GLT001 says), a space inside a quote or after a currency sign, a glued acronym.
+# Scanned one alternative at a time (``glitch_offsets``): one alternation tried at every
+# position cost ~2.5 us a word; the alternatives cannot overlap, so their matches are GLITCH's.
 _HYPHEN = re.compile(r"\b[A-Za-z]+- (?P<after>[a-z]{2,})\b")
-_HYPHEN_AT = re.compile(r"(?<=[A-Za-z])- [a-z]{2}")
 _SPACED = re.compile(r"[\"“‘] (?=\w)|[$£€] (?=\d)")
 _GLUED = re.compile(r"\b(?:the|an|of|in|to)[A-Z]{2,}s?\b")
+GLITCH = re.compile("|".join(p.pattern for p in (_HYPHEN, _SPACED, _GLUED)))
+# where a hyphen or glued match can start: quick scans the full patterns then confirm
+_HYPHEN_AT = re.compile(r"(?<=[A-Za-z])- [a-z]{2}")
 _GLUED_AT = re.compile(r"(?:the|an|of|in|to)[A-Z]{2}")
 
 
@@ -122,7 +122,7 @@ def glitch_offsets(text: str, stop: frozenset[str]) -> list[int]:
     last = -1
     for m in _HYPHEN_AT.finditer(text):
         at = m.start() - 1
-        while at > 0 and "a" <= text[at - 1].lower() <= "z" and text[at - 1].isascii():
+        while at > 0 and text[at - 1] in string.ascii_letters:
             at -= 1
         if at <= last:
             continue
@@ -532,8 +532,9 @@ def region_table(
     per100 = 100.0 / np.maximum(np.asarray(words, dtype=np.float64), 1.0)
     # the mean of each region's five highest P(swapped): rank within the region from the top
     order = np.lexsort((p_word, group))
-    starts = np.searchsorted(group[order], np.arange(k))
-    from_top = n[group[order]] - 1 - (np.arange(len(order)) - starts[group[order]])
+    sorted_group = group[order]
+    starts = np.searchsorted(sorted_group, np.arange(k))
+    from_top = n[sorted_group] - 1 - (np.arange(len(order)) - starts[sorted_group])
     top = order[from_top < 5]
     top5 = np.bincount(group[top], weights=p_word[top], minlength=k) / np.maximum(np.minimum(n, 5.0), 1.0)
     columns = [

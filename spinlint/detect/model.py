@@ -92,19 +92,19 @@ class Forest:
         self.feature = np.asarray(feature, dtype=np.int64)
         self.threshold = np.asarray(threshold, dtype=np.float64)
         is_leaf = np.asarray(leaf, dtype=bool)
-        # a leaf points to itself, so every row can take ``depth`` steps without a test
+        # a leaf points to itself, so every row can take ``depth`` steps without a test; a
+        # node's two children side by side, so that a step is one look-up
+        # (``child[2 * node + goes_right]``)
         idx = np.arange(offset)
-        self.left = np.where(is_leaf, idx, np.asarray(left, dtype=np.int64))
-        self.right = np.where(is_leaf, idx, np.asarray(right, dtype=np.int64))
+        to_left = np.where(is_leaf, idx, np.asarray(left, dtype=np.int64))
+        to_right = np.where(is_leaf, idx, np.asarray(right, dtype=np.int64))
+        self.child = np.stack([to_left, to_right], axis=1).ravel()
         self.feature = np.where(is_leaf, 0, self.feature)
         self.value = np.asarray(value, dtype=np.float64)
         self.missing_left = np.asarray(missing, dtype=bool)
         self.roots = np.asarray(roots, dtype=np.int64)
         self.depth = depth
         self.baseline = float(spec["baseline"])
-        # for rows without missing values: a node's two children side by side, so that one
-        # step is a comparison and one look-up (``child[2 * node + (x > threshold)]``)
-        self.child = np.stack([self.left, self.right], axis=1).ravel()
 
     def __call__(self, rows: np.ndarray) -> np.ndarray:
         """Raw (log-odds) scores, one per row."""
@@ -113,18 +113,15 @@ class Forest:
         if n == 0 or len(self.roots) == 0:
             return np.full(n, self.baseline)
         node = np.broadcast_to(self.roots, (n, len(self.roots))).copy()
-        if np.isnan(rows).any():
-            r = np.arange(n)[:, None]
-            for _ in range(self.depth):
-                x = rows[r, self.feature[node]]
-                go_left = np.where(np.isnan(x), self.missing_left[node], x <= self.threshold[node])
-                node = np.where(go_left, self.left[node], self.right[node])
-        else:
-            flat = rows.ravel()
-            base = (np.arange(n) * rows.shape[1])[:, None]
-            for _ in range(self.depth):
-                right = flat[base + self.feature[node]] > self.threshold[node]
-                node = self.child[2 * node + right]
+        flat = rows.ravel()
+        base = (np.arange(n) * rows.shape[1])[:, None]
+        missing = bool(np.isnan(rows).any())  # (most batches have none: skip that test)
+        for _ in range(self.depth):
+            x = flat[base + self.feature[node]]
+            right = x > self.threshold[node]  # NaN compares false: left ...
+            if missing:
+                right |= np.isnan(x) & ~self.missing_left[node]  # ... unless it goes right
+            node = self.child[2 * node + right]
         out: np.ndarray = self.baseline + self.value[node].sum(axis=1)
         return out
 
