@@ -465,3 +465,26 @@ def test_windows_scored_in_slices_equal_one_call(monkeypatch) -> None:  # type: 
     sliced = ev.compute(document(text))
     assert np.array_equal(whole.features, sliced.features)
     assert [c.word for c in whole.words[3].candidates] == [c.word for c in sliced.words[3].candidates]
+
+
+def test_the_mark_stage_skips_only_words_no_bar_could_report() -> None:
+    """By default the mark stage runs only in paragraphs at MARK_FLOOR or above; the words it
+    reports are the same as with every word scored, and ``complete`` scores every word."""
+    from spinlint.plugins.spin import swapped_word as sw
+
+    assert sw.IN_SPUN_PARAGRAPH >= model.MARK_FLOOR
+    examples = Path(__file__).resolve().parents[1] / "examples"
+    mixed = (examples / "clean-news.md").read_text() + "\n\n" + (examples / "spun-news.md").read_text()
+    doc = document(mixed, "mixed.md")
+    e = ev.evidence(doc)
+    det = model.detector()
+    full = det.score(e, doc.word_count(), complete=True)
+    part = det.score(e, doc.word_count(), complete=False)
+    low = np.asarray([full.paragraphs[w.paragraph] < model.MARK_FLOOR for w in e.words])
+    assert low.any() and (~low).any()  # the honest story's paragraphs, the spun one's
+    assert np.array_equal(part.word_given_spun[~low], full.word_given_spun[~low])
+    assert not part.word_given_spun[low].any() and full.word_given_spun[low].any()
+    bar = sw.min_probability()
+    assert sw.marks(e, part, bar) == sw.marks(e, full, bar)
+    assert model.scores(doc).complete is False
+    assert model.scores(doc, complete=True).complete is True

@@ -240,7 +240,7 @@ def run(doc: Any, threads: int | None = None, model: Any = None) -> tuple[Eviden
     from spinlint.detect.model import scores
 
     e = evidence(doc)
-    s = scores(doc)
+    s = scores(doc, complete=True)  # every word's P(swapped | spun) is a deep feature
     picked, cands = candidates(e, s)
     result = deep.deep_pass(
         doc, cands, threads=threads, proposals=PROPOSALS, extra=EXTRA, accept=accept, model=model

@@ -54,11 +54,14 @@ def regions(e: Evidence, words: int, p_screen: np.ndarray) -> Regions:
     return Regions(doc, paras)
 
 
-def mark_rows(e: Evidence, p_screen: np.ndarray, reg: Regions) -> np.ndarray:
+def mark_rows(e: Evidence, p_screen: np.ndarray, reg: Regions, only: np.ndarray | None = None) -> np.ndarray:
+    """The mark stage's rows, one per evidence word (or per index in ``only``)."""
     if len(e.words) == 0:
         return np.zeros((0, len(MARK_FEATURES)))
-    ctx = np.asarray([reg.paras[w.paragraph] for w in e.words])
-    return np.hstack([e.features, p_screen[:, None], ctx])
+    picked = np.arange(len(e.words)) if only is None else only
+    para_idx = np.fromiter((e.words[i].paragraph for i in picked), np.int64, len(picked))
+    ctx = np.asarray(reg.paras, dtype=np.float64)[para_idx]
+    return np.hstack([e.features[picked], p_screen[picked, None], ctx])
 
 
 class Forest:
@@ -155,6 +158,14 @@ class Stage:
         return out
 
 
+# A mark needs P(its paragraph spun) >= 0.5 whichever bar applies (SPN001's high bar is 0.5 at
+# least, ``training.build.lowest_bar``; its in-document tier asks the paragraph for 0.5), and
+# P(swapped) = P(swapped | spun) x P(paragraph) cannot pass a bar its factor does not reach.
+# So by default the mark stage is run only for the words of such paragraphs (in honest text,
+# almost none): the others get 0 and could never be reported.  ``complete`` runs it for all.
+MARK_FLOOR = 0.5
+
+
 @dataclass
 class Scores:
     document: float  # P(document spun)
@@ -162,6 +173,7 @@ class Scores:
     screen: np.ndarray  # the word screen's P(swapped), per evidence word
     word_given_spun: np.ndarray  # P(word swapped | surroundings spun), per evidence word
     word: np.ndarray  # P(word swapped) = word_given_spun x P(its paragraph spun)
+    complete: bool = True  # False: words of paragraphs below MARK_FLOOR were not scored (0)
 
 
 class Detector:
@@ -180,14 +192,24 @@ class Detector:
         self.path = path
         self.screen, self.doc, self.para, self.mark = (Stage(spec[k]) for k in expected)
 
-    def score(self, e: Evidence, words: int) -> Scores:
+    def score(self, e: Evidence, words: int, complete: bool = True) -> Scores:
+        """The document's scores; with ``complete=False`` the mark stage skips the words of
+        paragraphs below ``MARK_FLOOR`` (see there), which no bar could report."""
         p_screen = self.screen(e.features) if len(e.words) else np.zeros(0)
         reg = regions(e, words, p_screen)
         p_doc = float(self.doc(np.asarray([reg.doc]))[0])
         p_para = self.para(np.asarray(reg.paras)).tolist() if reg.paras else []
-        given = self.mark(mark_rows(e, p_screen, reg)) if len(e.words) else np.zeros(0)
         ctx = np.asarray([p_para[w.paragraph] for w in e.words]) if len(e.words) else np.zeros(0)
-        return Scores(p_doc, p_para, p_screen, given, given * ctx)
+        given = np.zeros(len(e.words))
+        if len(e.words):
+            if complete:
+                given = self.mark(mark_rows(e, p_screen, reg))
+            else:
+                floor = min(MARK_FLOOR, float(self.spec["marks"]["min_probability"]))
+                kept = np.flatnonzero(ctx >= floor)
+                if len(kept):
+                    given[kept] = self.mark(mark_rows(e, p_screen, reg, kept))
+        return Scores(p_doc, p_para, p_screen, given, given * ctx, complete)
 
 
 @lru_cache(maxsize=1)
@@ -195,13 +217,15 @@ def detector() -> Detector:
     return Detector()
 
 
-def scores(doc: Any) -> Scores:
-    """The document's scores, computed once and shared (cached on the document)."""
+def scores(doc: Any, complete: bool = False) -> Scores:
+    """The document's scores, computed once and shared (cached on the document).  The rules
+    need only the marks that can be reported (``MARK_FLOOR``); the deep pass, which reads
+    P(swapped | spun) of every word as a feature, asks for ``complete`` scores."""
     from spinlint.detect.evidence import evidence
 
     s = doc.cache.get("spin-scores")
-    if s is None:
-        s = doc.cache["spin-scores"] = detector().score(evidence(doc), doc.word_count())
+    if s is None or (complete and not s.complete):
+        s = doc.cache["spin-scores"] = detector().score(evidence(doc), doc.word_count(), complete)
     return s  # type: ignore[no-any-return]
 
 
