@@ -175,7 +175,7 @@ class DeepRows:
 def deep_rows(e: Evidence, words: int, s: Scores, nr: Neural) -> DeepRows:
     """The deep stages' input rows, from the default pass's evidence and scores."""
     reg = default_regions(e, words, s.screen)
-    para_idx = np.fromiter((w.paragraph for w in e.words), int, len(e.words))
+    para_idx = e.word_paragraphs
     doc_region = region(nr.rows, nr.read)
     log_ppl = math.log(nr.perplexity) if nr.perplexity > 0 and math.isfinite(nr.perplexity) else math.nan
     doc = [*reg.doc, s.document, *doc_region, log_ppl]

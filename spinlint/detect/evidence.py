@@ -34,7 +34,7 @@ import re
 import string
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 
@@ -173,6 +173,11 @@ class Evidence:
     word_counts: list[int]  # prose words per paragraph
     table: _CandidateTable | None = field(default=None, repr=False)
     ranked: dict[int, list[Candidate]] = field(default_factory=dict, repr=False)
+
+    @cached_property
+    def word_paragraphs(self) -> np.ndarray:
+        """The paragraph of each evidence word (``words[i].paragraph``), as an index array."""
+        return np.fromiter((w.paragraph for w in self.words), np.int64, len(self.words))
 
     def drop_candidates(self) -> None:
         """Forget the candidate arrays (training keeps only the features)."""

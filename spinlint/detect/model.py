@@ -47,9 +47,8 @@ class Regions:
 
 
 def regions(e: Evidence, words: int, p_screen: np.ndarray) -> Regions:
-    para_idx = np.fromiter((w.paragraph for w in e.words), np.int64, len(e.words))
     doc = region_features(e.features, words, sum(e.glitches), p_screen)
-    table = region_table(e.features, para_idx, e.word_counts, e.glitches, p_screen)
+    table = region_table(e.features, e.word_paragraphs, e.word_counts, e.glitches, p_screen)
     paras = np.hstack([table, np.broadcast_to(doc, (len(table), len(doc)))]).tolist()
     return Regions(doc, paras)
 
@@ -59,8 +58,7 @@ def mark_rows(e: Evidence, p_screen: np.ndarray, reg: Regions, only: np.ndarray 
     if len(e.words) == 0:
         return np.zeros((0, len(MARK_FEATURES)))
     picked = np.arange(len(e.words)) if only is None else only
-    para_idx = np.fromiter((e.words[i].paragraph for i in picked), np.int64, len(picked))
-    ctx = np.asarray(reg.paras, dtype=np.float64)[para_idx]
+    ctx = np.asarray(reg.paras, dtype=np.float64)[e.word_paragraphs[picked]]
     return np.hstack([e.features[picked], p_screen[picked, None], ctx])
 
 
@@ -199,7 +197,7 @@ class Detector:
         reg = regions(e, words, p_screen)
         p_doc = float(self.doc(np.asarray([reg.doc]))[0])
         p_para = self.para(np.asarray(reg.paras)).tolist() if reg.paras else []
-        ctx = np.asarray([p_para[w.paragraph] for w in e.words]) if len(e.words) else np.zeros(0)
+        ctx = np.asarray(p_para, dtype=np.float64)[e.word_paragraphs] if len(e.words) else np.zeros(0)
         given = np.zeros(len(e.words))
         if len(e.words):
             if complete:

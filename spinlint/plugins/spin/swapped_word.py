@@ -128,9 +128,9 @@ class SwappedWord(Rule):
         ev = evidence(doc)
         if not ev.words:
             return
+        deep = deep_scores(doc)  # first: the deep pass caches the complete scores used below
         s = scores(doc)
         bar = min_probability()
-        deep = deep_scores(doc)
         view: Scores | DeepScores = s if deep is None else deep  # the stages that decide
         view_bar = bar if deep is None else deep_min_probability()
         marked = marks(ev, view, view_bar, deep=deep is not None)
