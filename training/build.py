@@ -137,40 +137,59 @@ def versions(examples: list[dict[str, Any]]) -> Any:
             yield name, ex[name]
 
 
-def screen_rows(examples: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray]:
+# Training documents run from 150 to 8,000 words (``corpora.long_target``).  A word or
+# paragraph row is weighted so that no document counts for more than WEIGHT_WORDS words' worth:
+# a long page would otherwise outvote twenty short ones in the word and paragraph stages.
+WEIGHT_WORDS = 450
+
+
+def doc_weight(words: int) -> float:
+    return min(1.0, WEIGHT_WORDS / max(words, 1))
+
+
+def screen_rows(examples: list[dict[str, Any]]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Every content word, honest and spun: the screen learns what a swap looks like."""
-    xs = [d["evidence"].features for _, d in versions(examples) if len(d["evidence"].words)]
-    ys = [d["word_label"] for _, d in versions(examples) if len(d["evidence"].words)]
-    return np.vstack(xs), np.concatenate(ys)
+    kept = [d for _, d in versions(examples) if len(d["evidence"].words)]
+    xs = [d["evidence"].features for d in kept]
+    ys = [d["word_label"] for d in kept]
+    ws = [np.full(len(d["word_label"]), doc_weight(d["words"])) for d in kept]
+    return np.vstack(xs), np.concatenate(ys), np.concatenate(ws)
 
 
 def stage_rows(
     examples: list[dict[str, Any]], screen: runtime.Stage
-) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    """Document, paragraph and mark rows with their labels (marks: spun paragraphs only)."""
-    out: dict[str, tuple[list[Any], list[Any]]] = {"doc": ([], []), "para": ([], []), "mark": ([], [])}
+) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Document, paragraph and mark rows with their labels (marks: spun paragraphs only) and
+    weights (``doc_weight``; documents weigh 1)."""
+    out: dict[str, tuple[list[Any], list[Any], list[Any]]] = {
+        k: ([], [], []) for k in ("doc", "para", "mark")
+    }
     for name, d in versions(examples):
         e = d["evidence"]
         p_screen = screen(e.features) if len(e.words) else np.zeros(0)
         reg = runtime.regions(e, d["words"], p_screen)
         spun = name == "spun"
+        w = doc_weight(d["words"])
         out["doc"][0].append(reg.doc)
         out["doc"][1].append(1 if spun and any(d["para_label"]) else 0)
+        out["doc"][2].append(1.0)
         for i, row in enumerate(reg.paras):
             out["para"][0].append(row)
             out["para"][1].append(d["para_label"][i] if spun else 0)
+            out["para"][2].append(w)
         if spun and len(e.words):
             rows = runtime.mark_rows(e, p_screen, reg)
             keep = np.asarray([d["para_label"][w.paragraph] == 1 for w in e.words], bool)
             if keep.any():
                 out["mark"][0].append(rows[keep])
                 out["mark"][1].append(d["word_label"][keep])
+                out["mark"][2].append(np.full(int(keep.sum()), w))
     result = {}
-    for k, (xs, ys) in out.items():
+    for k, (xs, ys, ws) in out.items():
         if k == "mark":
-            result[k] = (np.vstack(xs), np.concatenate(ys))
+            result[k] = (np.vstack(xs), np.concatenate(ys), np.concatenate(ws))
         else:
-            result[k] = (np.asarray(xs, dtype=np.float64), np.asarray(ys))
+            result[k] = (np.asarray(xs, dtype=np.float64), np.asarray(ys), np.asarray(ws))
     return result
 
 
@@ -185,10 +204,10 @@ PARAMS = {
 }
 
 
-def fit(stage: str, X: np.ndarray, y: np.ndarray) -> Any:
+def fit(stage: str, X: np.ndarray, y: np.ndarray, w: np.ndarray | None = None) -> Any:
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    return HistGradientBoostingClassifier(random_state=0, **PARAMS[stage]).fit(X, y)
+    return HistGradientBoostingClassifier(random_state=0, **PARAMS[stage]).fit(X, y, sample_weight=w)
 
 
 def export_trees(clf: Any) -> dict[str, Any]:
@@ -209,11 +228,33 @@ def export_trees(clf: Any) -> dict[str, Any]:
     return {"baseline": float(np.ravel(clf._baseline_prediction)[0]), "trees": trees}
 
 
-def isotonic(scores: np.ndarray, labels: np.ndarray) -> dict[str, list[float]]:
+def isotonic(scores: np.ndarray, labels: np.ndarray, w: np.ndarray | None = None) -> dict[str, list[float]]:
     from sklearn.isotonic import IsotonicRegression
 
-    iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(scores, labels)
+    iso = IsotonicRegression(out_of_bounds="clip", y_min=0.0, y_max=1.0).fit(scores, labels, sample_weight=w)
     return {"x": [float(v) for v in iso.X_thresholds_], "y": [float(v) for v in iso.y_thresholds_]}
+
+
+def sigmoid(scores: np.ndarray, labels: np.ndarray, w: np.ndarray | None = None) -> dict[str, list[float]]:
+    """Platt scaling (a logistic regression on the raw score) as a table of 257 points, which
+    the run time interpolates as it does an isotonic table (``spinlint.detect.model.Stage``)."""
+    from sklearn.linear_model import LogisticRegression
+
+    lr = LogisticRegression(C=1e6).fit(scores.reshape(-1, 1), labels, sample_weight=w)
+    lo, hi = float(scores.min()) - 2.0, float(scores.max()) + 2.0
+    x = np.linspace(lo, hi, 257)
+    y = lr.predict_proba(x.reshape(-1, 1))[:, 1]
+    return {"x": [float(v) for v in x], "y": [float(v) for v in y]}
+
+
+# How each stage's raw score becomes a probability.  Isotonic regression where the calibration
+# split has rows by the hundred thousand (words) or ten thousand (paragraphs); Platt scaling
+# for documents, of which it has about a thousand: there isotonic regression overfits into
+# plateaus (scikit-learn's user guide, "Probability calibration", advises the sigmoid below
+# about a thousand calibration samples), and a verdict threshold fitted on a plateau takes
+# the whole plateau (with the length-varied documents of 2026-12-02 the top plateau held 0.98
+# to 1.0, so `suspicious` and `likely-spun` were one threshold).
+CALIBRATION = {"screen": isotonic, "doc": sigmoid, "para": isotonic, "mark": isotonic}
 
 
 def precision_recall(p: np.ndarray, y: np.ndarray, cut: float) -> tuple[float, float]:
@@ -343,18 +384,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     model: dict[str, Any] = {"format": runtime.FORMAT}
     stages: dict[str, runtime.Stage] = {}
 
-    def finish(stage: str, clf: Any, cal_x: np.ndarray, cal_y: np.ndarray) -> None:
+    def finish(stage: str, clf: Any, cal_x: np.ndarray, cal_y: np.ndarray, cal_w: np.ndarray) -> None:
         spec = {"features": list(runtime.feature_names(stage)), **export_trees(clf)}
         raw = runtime.Stage({**spec, "calibration": {"x": [0.0, 1.0], "y": [0.0, 1.0]}}).raw(cal_x)
-        spec["calibration"] = isotonic(raw, cal_y)
+        spec["calibration"] = CALIBRATION[stage](raw, cal_y, cal_w)
         model[stage] = spec
         stages[stage] = runtime.Stage(spec)
 
     # 1. the word screen: fitted on the word split, calibrated on calib
-    X, y = screen_rows(data["word"])
-    screen_clf = fit("screen", X, y)
-    cx, cy = screen_rows(data["calib"])
-    finish("screen", screen_clf, cx, cy)
+    X, y, w = screen_rows(data["word"])
+    screen_clf = fit("screen", X, y, w)
+    cx, cy, cw = screen_rows(data["calib"])
+    finish("screen", screen_clf, cx, cy, cw)
     # 2. documents, paragraphs and marks: fitted on the region split, calibrated on calib
     fitted = stage_rows(data["region"], stages["screen"])
     calib = stage_rows(data["calib"], stages["screen"])
@@ -382,7 +423,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     # 3. report on the test split
     test = stage_rows(data["test"], stages["screen"])
-    tx, ty = screen_rows(data["test"])
+    tx, ty, _ = screen_rows(data["test"])
     p = {k: stages[k](test[k][0]) for k in ("doc", "para", "mark")}
     p_screen = stages["screen"](tx)
     dy = test["doc"][1]
@@ -421,6 +462,23 @@ def main(argv: Sequence[str] | None = None) -> int:
         lines.append(
             f"| marks inside spun paragraphs, P >= {cut}: precision / recall | {prec:.3f} / {rec:.3f} |"
         )
+    # by length: long pages were off the training distribution before 2026-12-02
+    n_words = np.expm1(test["doc"][0][:, runtime.DOC_FEATURES.index("doc_log_words")])
+    lines += [
+        "",
+        "By document length (test split):",
+        "",
+        "| words | documents | ROC AUC | clean flagged | spun flagged |",
+    ]
+    lines.append("| --- | --- | --- | --- | --- |")
+    for lo, hi in ((0, 450), (450, 1500), (1500, 10**9)):
+        sel = (n_words >= lo) & (n_words < hi)
+        if sel.any() and len(set(dy[sel])) == 2:
+            label = f"{lo}-{hi}" if hi < 10**9 else f"{lo}+"
+            lines.append(
+                f"| {label} | {sel.sum()} | {roc_auc_score(dy[sel], p['doc'][sel]):.4f} | "
+                f"{np.mean(flagged[sel & (dy == 0)]):.4f} | {np.mean(flagged[sel & (dy == 1)]):.4f} |"
+            )
     lines += [
         "",
         "Reliability of the document probability (test split):",

@@ -10,7 +10,8 @@ Needs the ``deep`` and ``train`` extras, and the default stages (``detector.json
    scores, then the neural pass (``spinlint.detect.deepmodel.run``) on the words the word
    screen picks.  This is the slow part: about 50-100 words a second per process.
 3. Fit the deep document, paragraph and mark stages on the ``region`` split and calibrate
-   them (isotonic) on ``calib``, as the default stages are; fit the deep verdict thresholds
+   them on ``calib`` as the default stages are (Platt scaling for documents, isotonic
+   regression for the others); fit the deep verdict thresholds
    and the deep mark bar on ``calib`` by the same rules.
 4. Report the ``test`` split (default stages beside the deep ones) to ``training/REPORT-deep.md``
    and write ``spinlint/detect/detector-deep.json``.
@@ -81,29 +82,39 @@ def collect(texts: Sequence[corpora.Text], jobs: int) -> list[dict[str, Any]]:
     return out
 
 
-def stage_rows(examples: list[dict[str, Any]]) -> dict[str, tuple[np.ndarray, np.ndarray]]:
-    out: dict[str, tuple[list[Any], list[Any]]] = {k: ([], []) for k in dm.STAGES}
+# as in training.build: Platt scaling for documents (a few hundred calibration rows), isotonic
+# regression for paragraphs and words
+CALIBRATION = {"ddoc": build.sigmoid, "dpara": build.isotonic, "dmark": build.isotonic}
+
+
+def stage_rows(examples: list[dict[str, Any]]) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Rows, labels and weights (``build.doc_weight`` for paragraphs and words)."""
+    out: dict[str, tuple[list[Any], list[Any], list[Any]]] = {k: ([], [], []) for k in dm.STAGES}
     for ex in examples:
         for name in ("clean", "spun"):
             d = ex[name]
             spun = name == "spun"
             rows = d["rows"]
+            w = build.doc_weight(d["words"])
             out["ddoc"][0].append(rows.doc)
             out["ddoc"][1].append(1 if spun and any(d["para_label"]) else 0)
+            out["ddoc"][2].append(1.0)
             for i, row in enumerate(rows.paras):
                 out["dpara"][0].append(row)
                 out["dpara"][1].append(d["para_label"][i] if spun else 0)
+                out["dpara"][2].append(w)
             if spun and len(rows.marks):
                 keep = np.asarray([d["para_label"][p] == 1 for p in d["paragraph_of"]], bool)
                 if keep.any():
                     out["dmark"][0].append(rows.marks[keep])
                     out["dmark"][1].append(d["word_label"][keep])
+                    out["dmark"][2].append(np.full(int(keep.sum()), w))
     result = {}
-    for k, (xs, ys) in out.items():
+    for k, (xs, ys, ws) in out.items():
         if k == "dmark":
-            result[k] = (np.vstack(xs), np.concatenate(ys))
+            result[k] = (np.vstack(xs), np.concatenate(ys), np.concatenate(ws))
         else:
-            result[k] = (np.asarray(xs, dtype=np.float64), np.asarray(ys))
+            result[k] = (np.asarray(xs, dtype=np.float64), np.asarray(ys), np.asarray(ws))
     return result
 
 
@@ -179,10 +190,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     clfs = {}
     for stage, names in dm.STAGES.items():
-        clf = HistGradientBoostingClassifier(random_state=0, **PARAMS[stage]).fit(*fitted[stage])
+        X, y, w = fitted[stage]
+        clf = HistGradientBoostingClassifier(random_state=0, **PARAMS[stage]).fit(X, y, sample_weight=w)
         spec = {"features": list(names), **build.export_trees(clf)}
         raw = runtime.Stage({**spec, "calibration": {"x": [0.0, 1.0], "y": [0.0, 1.0]}}).raw(calib[stage][0])
-        spec["calibration"] = build.isotonic(raw, calib[stage][1])
+        spec["calibration"] = CALIBRATION[stage](raw, calib[stage][1], calib[stage][2])
         model[stage] = spec
         stages[stage] = runtime.Stage(spec)
         clfs[stage] = clf

