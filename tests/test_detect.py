@@ -483,7 +483,7 @@ def test_the_mark_stage_skips_only_words_no_bar_could_report() -> None:
         e = ev.evidence(doc)
         full = det.score(e, doc.word_count(), complete=True)
         part = det.score(e, doc.word_count(), complete=False)
-        low = np.asarray([full.paragraphs[w.paragraph] < model.MARK_FLOOR for w in e.words])
+        low = np.asarray(full.paragraphs)[e.word_paragraphs] < model.MARK_FLOOR
         assert np.array_equal(part.word_given_spun[~low], full.word_given_spun[~low])
         assert not part.word_given_spun[low].any() and (not low.any() or full.word_given_spun[low].any())
         assert sw.marks(e, part, bar) == sw.marks(e, full, bar)

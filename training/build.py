@@ -179,14 +179,22 @@ def stage_rows(
             out["para"][2].append(w)
         if spun and len(e.words):
             rows = runtime.mark_rows(e, p_screen, reg)
-            keep = np.asarray([d["para_label"][w.paragraph] == 1 for w in e.words], bool)
+            keep = np.asarray(d["para_label"])[e.word_paragraphs] == 1
             if keep.any():
                 out["mark"][0].append(rows[keep])
                 out["mark"][1].append(d["word_label"][keep])
                 out["mark"][2].append(np.full(int(keep.sum()), w))
+    return as_arrays(out, "mark")
+
+
+def as_arrays(
+    out: dict[str, tuple[list[Any], list[Any], list[Any]]], word_stage: str
+) -> dict[str, tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Rows, labels and weights as arrays: one row per region, or (``word_stage``) blocks of
+    word rows stacked."""
     result = {}
     for k, (xs, ys, ws) in out.items():
-        if k == "mark":
+        if k == word_stage:
             result[k] = (np.vstack(xs), np.concatenate(ys), np.concatenate(ws))
         else:
             result[k] = (np.asarray(xs, dtype=np.float64), np.asarray(ys), np.asarray(ws))
@@ -283,7 +291,7 @@ def mark_threshold(examples: list[dict[str, Any]], stages: dict[str, runtime.Sta
         reg = runtime.regions(e, d["words"], p_screen)
         p_para = stages["para"](np.asarray(reg.paras))
         given = stages["mark"](runtime.mark_rows(e, p_screen, reg))
-        marks.append(given * p_para[[w.paragraph for w in e.words]])
+        marks.append(given * p_para[e.word_paragraphs])
     return lowest_bar(np.concatenate(marks) if marks else np.zeros(0), words)
 
 

@@ -109,13 +109,7 @@ def stage_rows(examples: list[dict[str, Any]]) -> dict[str, tuple[np.ndarray, np
                     out["dmark"][0].append(rows.marks[keep])
                     out["dmark"][1].append(d["word_label"][keep])
                     out["dmark"][2].append(np.full(int(keep.sum()), w))
-    result = {}
-    for k, (xs, ys, ws) in out.items():
-        if k == "dmark":
-            result[k] = (np.vstack(xs), np.concatenate(ys), np.concatenate(ws))
-        else:
-            result[k] = (np.asarray(xs, dtype=np.float64), np.asarray(ys), np.asarray(ws))
-    return result
+    return build.as_arrays(out, "dmark")
 
 
 def clean_marks(examples: list[dict[str, Any]], stages: dict[str, runtime.Stage]) -> tuple[np.ndarray, int]:

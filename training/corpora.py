@@ -167,14 +167,10 @@ def wikipedia(min_words: int = 40, exclude_titles: Iterable[str] = (), per_doc: 
         if target is None:
             runs = [page[i : i + per_doc] for i in range(0, len(page), per_doc)]
         else:  # kept long: consecutive introductions up to ``target`` words a document
-            runs, run, words = [], [], 0
-            for title, text in page:
-                if run and words + len(text.split()) > target:
-                    runs.append(run)
-                    run, words = [], 0
-                run.append((title, text))
-                words += len(text.split())
-            runs.append(run)
+            runs, at = [], 0
+            for chunk in _chunks((t for _, t in page), target, 0, 0):
+                runs.append(page[at : at + len(chunk)])
+                at += len(chunk)
         out.extend(Text(f"wiki/{r[0][0]}", "wikipedia", tuple(t for _, t in r)) for r in runs)
     return out
 
