@@ -143,6 +143,60 @@ def test_slot_windows_equal_the_sum_of_their_trigrams() -> None:
     assert sent[0] == lm.wid("<s>")
 
 
+def test_slot_windows_per_slot_context_equals_per_window_context() -> None:
+    """With ``slot=``, the context is given once per slot and the answers are the same as
+    with the context repeated for every window."""
+    lm = phrase.load()
+    sentence = "<s> prices on the stock market fell sharply today </s>"
+    ids = [lm.wid(w) for w in sentence.split(" ")]
+    places = [2, 4, 5, 7]
+    reps = [lm.wid(w) for w in ("market", "showcases", "exchange", "qzxqzx", "the", "fell")]
+    slot = np.array([k % len(places) for k in range(len(reps) * 2)])
+    rep = np.array(reps * 2)
+    last = len(ids) - 1
+
+    def context(at: list[int]) -> list[np.ndarray]:
+        get = lambda q: np.array([ids[p + q] if 0 <= p + q <= last else -1 for p in at])  # noqa: E731
+        return [
+            get(-2),
+            get(-1),
+            get(1),
+            get(2),
+            np.array([p + 1 <= last for p in at]),
+            np.array([p + 2 <= last for p in at]),
+        ]
+
+    l2, l1, r1, r2, has1, has2 = context(places)
+    shared = lm.slot_windows(l2, l1, rep, r1, r2, has1, has2, slot=slot)
+    w2, w1, v1, v2, h1, h2 = context([places[k] for k in slot])
+    each = lm.slot_windows(w2, w1, rep, v1, v2, h1, h2)
+    for a, b in zip(shared, each, strict=True):
+        assert np.array_equal(a, b)
+
+
+def test_every_listed_trigram_has_a_listed_history() -> None:
+    """The trigram look-up is skipped where (w1, w2) is not a listed bigram; that is exact only
+    because the model lists the history of each of its trigrams (a property of backoff models
+    the ARPA format relies on), checked here on the whole table."""
+    lm = phrase.load()
+    keys = lm.slots3[lm.slots3 >= 0]
+    history = keys >> phrase.BITS
+    found, _ = phrase.hash_find(lm.slots2, history, np.ones(len(history), dtype=bool))
+    assert len(keys) == 1_669_625 and found.all()
+
+
+def test_candidates_are_ranked_by_gain_and_the_best_is_the_gain_feature() -> None:
+    doc = document("Prices on the stock showcases fell sharply after the bank raised its loan costs again.\n")
+    e = ev.compute(doc, keep=None)
+    ranked = [w for w in e.words if w.candidates]
+    assert ranked
+    for j, w in enumerate(e.words):
+        gains = [c.gain for c in w.candidates]
+        assert gains == sorted(gains, reverse=True)
+        if gains:
+            assert e.features[j, ev.IDX["gain"]] == max(gains[0], 0.0)
+
+
 # -- the fitted model -------------------------------------------------------------------
 
 

@@ -143,7 +143,7 @@ class Candidate:
     gain_freq: float
 
 
-@dataclass
+@dataclass(slots=True)  # a page makes thousands: slots make each cheaper to build and to keep
 class WordEvidence:
     index: int  # position in ``doc.words``
     start: int
@@ -263,63 +263,51 @@ def compute(doc: Document, lm: PhraseModel | None = None, keep: int | None = 20)
     para_idx = np.maximum(np.searchsorted(np.asarray(para_starts), starts, side="right") - 1, 0)
 
     in_pack: set[int] = set()
-    pack_firsts = _pack_firsts()
-    for i in (i for i, w in enumerate(lowers) if w in pack_firsts):
-        for n in (2, 3, 4):
-            if i + n <= len(lowers) and " ".join(lowers[i : i + n]) in packs:
+    pack_lengths = _pack_lengths()
+    for i, lengths in ((i, pack_lengths[w]) for i, w in enumerate(lowers) if w in pack_lengths):
+        for n in lengths:
+            if i + n <= n_words and " ".join(lowers[i : i + n]) in packs:
                 in_pack.update(range(i, i + n))
 
-    # the document as one id sequence: <s> w ... </s> per sentence
-    ids: list[int] = []
-    sent_start: list[int] = []  # for each position, its sentence's <s> position
-    sent_end: list[int] = []  # ... and its </s> position (filled per sentence)
-    content: list[int] = []  # positions (in ids) of content words
-    content_word: list[int] = []  # their index in doc.words
-    first_word: list[bool] = []
+    # The document as one id sequence: <s> w ... </s> per sentence that holds words.  A word
+    # belongs to the first sentence ending after its start (the last one if none does).
     sents = doc.sentences
-    si = 0
-    wi = 0
-    while wi < n_words:
-        while si + 1 < len(sents) and words[wi].start >= sents[si].end:
-            si += 1
-        s0 = len(ids)
-        ids.append(start_id)
-        first = True
-        while wi < n_words and (si + 1 >= len(sents) or words[wi].start < sents[si].end):
-            tok = lowers[wi]
-            wid = vocab.get(tok, -1) if tok.isalpha() or "'" in tok else -1
-            if len(tok) >= 3 and tok.isalpha() and tok not in stop:
-                content.append(len(ids))
-                content_word.append(wi)
-                first_word.append(first)
-            ids.append(wid)
-            first = False
-            wi += 1
-        ids.append(end_id)
-        n = len(ids) - s0
-        sent_start.extend([s0] * n)
-        sent_end.extend([len(ids) - 1] * n)
-        si += 1
-
-    seq = np.asarray(ids, dtype=np.int64)
-    sent_lo = np.asarray(sent_start, dtype=np.int64)
-    sent_hi = np.asarray(sent_end, dtype=np.int64)
-    slots = np.asarray(content, dtype=np.int64)
+    ends = np.fromiter((s.end for s in sents), np.int64, len(sents))
+    sent_of = np.minimum(np.searchsorted(ends, starts, side="right"), max(len(sents) - 1, 0))
+    new_block = np.ones(n_words, dtype=bool)
+    new_block[1:] = sent_of[1:] != sent_of[:-1]
+    block_first = np.flatnonzero(new_block)  # each sentence block's first word
+    n_blocks = len(block_first)
+    block_len = np.diff(np.append(block_first, n_words))
+    word_pos = np.arange(n_words) + 2 * (np.cumsum(new_block) - 1) + 1  # each word's place in ids
+    block_lo = block_first + 2 * np.arange(n_blocks)  # the place of each block's <s> ...
+    block_hi = block_lo + block_len + 1  # ... and of its </s>
+    seq = np.empty(n_words + 2 * n_blocks, dtype=np.int64)
+    seq[block_lo], seq[block_hi] = start_id, end_id
+    seq[word_pos] = [vocab.get(t, -1) if t.isalpha() or "'" in t else -1 for t in lowers]
+    sent_lo = np.repeat(block_lo, block_len + 2)  # for each place, its sentence's <s> ...
+    sent_hi = np.repeat(block_hi, block_len + 2)  # ... and its </s>
+    content_word = [wi for wi, t in enumerate(lowers) if len(t) >= 3 and t.isalpha() and t not in stop]
+    cw_idx = np.asarray(content_word, dtype=np.int64)
+    slots = word_pos[cw_idx]  # places (in ids) of the content words
+    first_word = new_block[cw_idx]
+    content = slots.tolist()
+    lo_of, hi_of = sent_lo[slots].tolist(), sent_hi[slots].tolist()
 
     # candidates, flat: owner (index into slots), phrase-model id, source code
     id_parts: list[np.ndarray] = []
     src_parts: list[np.ndarray] = []
     counts_per_word: list[int] = []
-    slot_code = SOURCES.index("slot")
+    slot_src = np.full(2 * MAX_SLOT, SOURCES.index("slot"), dtype=np.int8)  # sliced per word
     for j, wi in enumerate(content_word):
         cands, srcs = _lexical_candidates(lowers[wi])
         at = content[j]
         before = after = _NO_IDS
-        if at - 1 > sent_start[at]:
+        if at - 1 > lo_of[j]:
             prev = lowers[wi - 1]
             if prev.isalpha() and prev not in stop:
                 before = _followers(prev)
-        if at + 1 < sent_end[at]:
+        if at + 1 < hi_of[j]:
             nxt = lowers[wi + 1]
             if nxt.isalpha() and nxt not in stop:
                 after = _preceders(nxt)
@@ -327,7 +315,7 @@ def compute(doc: Document, lm: PhraseModel | None = None, keep: int | None = 20)
         src_parts.append(srcs)
         n_slot = len(before) + len(after)
         if n_slot:
-            src_parts.append(np.full(n_slot, slot_code, dtype=np.int8))
+            src_parts.append(slot_src[:n_slot])
         counts_per_word.append(len(cands) + n_slot)
     owner = np.repeat(np.arange(len(counts_per_word)), counts_per_word)
     cand_ids = np.concatenate(id_parts) if id_parts else _NO_IDS
@@ -340,10 +328,10 @@ def compute(doc: Document, lm: PhraseModel | None = None, keep: int | None = 20)
         differs = cand != seq[slots[own]]
         own, cand, src = own[differs], cand[differs], src[differs]
     # written windows (one per content word) and candidate windows, scored together
-    pos = np.concatenate([slots, slots[own]]) if len(slots) else np.zeros(0, dtype=np.int64)
-    rep = np.concatenate([seq[slots], cand]) if len(slots) else np.zeros(0, dtype=np.int64)
-    window, first_lp, first_order, next_order = _windows(lm, seq, sent_lo, sent_hi, pos, rep)
     nc = len(slots)
+    slot_of = np.concatenate([np.arange(nc), own])  # each window's slot: the written word's first
+    rep = np.concatenate([seq[slots], cand]) if nc else np.zeros(0, dtype=np.int64)
+    window, first_lp, first_order, next_order = _windows(lm, seq, sent_lo, sent_hi, slots, slot_of, rep)
     written = window[:nc]
     gains = window[nc:] - written[own] if len(own) else np.zeros(0)
     uni_w = lm.unigram(seq[slots])
@@ -360,9 +348,13 @@ def compute(doc: Document, lm: PhraseModel | None = None, keep: int | None = 20)
     feats[:, IDX["next_order"]] = next_order[:nc]
     best = np.full(nc, -np.inf)
     best_at = np.full(nc, -1, dtype=np.int64)
-    order = np.lexsort((-gains, own)) if len(own) else np.zeros(0, dtype=np.int64)  # by owner, best first
     if len(own):
-        firsts = order[np.r_[True, own[order][1:] != own[order][:-1]]]
+        # ``own`` is sorted, so each word's candidates are one run: its best is the run's
+        # maximum, and the first candidate reaching it (as a stable sort by gain would put it)
+        group_start = np.flatnonzero(np.r_[True, own[1:] != own[:-1]])
+        group_best = np.maximum.reduceat(gains, group_start)
+        reaches = np.flatnonzero(gains == np.repeat(group_best, np.diff(np.r_[group_start, len(own)])))
+        firsts = reaches[np.r_[True, own[reaches][1:] != own[reaches][:-1]]]
         best[own[firsts]] = gains[firsts]
         best_at[own[firsts]] = firsts
         for s, name in enumerate(SOURCES):
@@ -383,10 +375,10 @@ def compute(doc: Document, lm: PhraseModel | None = None, keep: int | None = 20)
     feats[:, IDX["best_unigram_lp"]] = bu
     feats[:, IDX["unigram_gap"]] = np.where(has, bu - uni_w, 0.0)
 
-    out_words = []
-    for wi in content_word:
-        w = words[wi]
-        out_words.append(WordEvidence(wi, w.start, w.end, w.text, int(para_idx[wi])))
+    out_words = [
+        WordEvidence(wi, words[wi].start, words[wi].end, words[wi].text, p)
+        for wi, p in zip(content_word, para_idx[cw_idx].tolist(), strict=True)
+    ]
     if nc:
         cw = content_word
         feats[:, IDX["in_map"]] = [lowers[wi] in smap for wi in cw]
@@ -396,7 +388,7 @@ def compute(doc: Document, lm: PhraseModel | None = None, keep: int | None = 20)
         feats[:, IDX["pack_hit"]] = [wi in in_pack for wi in cw]
     if nc:
         _neighbours(feats, np.asarray(content_word))
-    table = _CandidateTable(lm, own, order, cand, src, gains, gain_freq, nc, keep)
+    table = _CandidateTable(lm, own, cand, src, gains, gain_freq, nc, keep)
     glitches = [0] * len(paras)
     for at in glitch_offsets(doc.prose, stop):
         glitches[para_of(at)] += 1
@@ -408,12 +400,12 @@ def compute(doc: Document, lm: PhraseModel | None = None, keep: int | None = 20)
 
 
 class _CandidateTable:
-    """Every candidate of a document as flat arrays; a word's ranked list is built when a
-    rule asks for it (most words are never reported, and ten thousand small objects a page
-    would cost more than scoring them)."""
+    """Every candidate of a document as flat arrays, grouped by owner (``owner`` is sorted);
+    a word's ranked list is built when a rule asks for it (most words are never reported, and
+    ten thousand small objects a page would cost more than scoring them)."""
 
     def __init__(
-        self, lm: PhraseModel, owner: np.ndarray, order: np.ndarray, ids: np.ndarray, src: np.ndarray,
+        self, lm: PhraseModel, owner: np.ndarray, ids: np.ndarray, src: np.ndarray,
         gains: np.ndarray, gain_freq: np.ndarray, n: int, keep: int | None,
     ) -> None:  # fmt: skip
         self.lm, self.ids, self.src, self.gains, self.gain_freq, self.keep = (
@@ -424,13 +416,11 @@ class _CandidateTable:
             gain_freq,
             keep,
         )
-        self.order = order  # by owner, best gain first
-        self.bounds = (
-            np.searchsorted(owner[self.order], np.arange(n + 1)) if len(owner) else np.zeros(n + 1, int)
-        )
+        self.bounds = np.searchsorted(owner, np.arange(n + 1)) if len(owner) else np.zeros(n + 1, int)
 
     def ranked(self, j: int) -> list[Candidate]:
-        picked = self.order[self.bounds[j] : self.bounds[j + 1]]
+        lo, hi = int(self.bounds[j]), int(self.bounds[j + 1])
+        picked = lo + np.argsort(-self.gains[lo:hi], kind="stable")  # best gain first, ties in order
         out: list[Candidate] = []
         seen = set()
         for k in picked:
@@ -447,8 +437,14 @@ class _CandidateTable:
 
 
 @lru_cache(maxsize=1)
-def _pack_firsts() -> frozenset[str]:
-    return frozenset(p.split(" ", 1)[0] for p in spinmap.phrases())
+def _pack_lengths() -> dict[str, tuple[int, ...]]:
+    """For each first word of a pack phrase of 2-4 words, the lengths of those phrases."""
+    lengths: dict[str, set[int]] = {}
+    for p in spinmap.phrases():
+        parts = p.split(" ")
+        if 2 <= len(parts) <= 4:
+            lengths.setdefault(parts[0], set()).add(len(parts))
+    return {w: tuple(sorted(ns)) for w, ns in lengths.items()}
 
 
 def _windows(
@@ -456,22 +452,27 @@ def _windows(
     seq: np.ndarray,
     sent_lo: np.ndarray,
     sent_hi: np.ndarray,
-    pos: np.ndarray,
+    slots: np.ndarray,
+    slot_of: np.ndarray,
     rep: np.ndarray,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """For each (position, replacement id): the log10 probability of the three trigrams
-    holding the slot (those inside the sentence, up to its ``</s>``), the slot's own trigram
-    score and order, and the order found for the next word."""
-    if len(pos) == 0:
+    """For each window (a slot, ``slots[slot_of]``, and the id put in it, ``rep``): the
+    log10 probability of the three trigrams holding the slot (those inside the sentence, up
+    to its ``</s>``), the slot's own trigram score and order, and the order found for the
+    next word.  Windows come sorted by slot within each slice (the written words, then the
+    candidates by owner), so a slice needs the context of a run of slots only."""
+    if len(rep) == 0:
         z = np.zeros(0)
         return z, z, z, z
-    if len(pos) > WINDOW_CHUNK:  # a long page has millions of windows: score them in slices
-        parts = [
-            _windows(lm, seq, sent_lo, sent_hi, pos[i : i + WINDOW_CHUNK], rep[i : i + WINDOW_CHUNK])
-            for i in range(0, len(pos), WINDOW_CHUNK)
-        ]
+    if len(rep) > WINDOW_CHUNK:  # a long page has millions of windows: score them in slices
+        parts = []
+        for i in range(0, len(rep), WINDOW_CHUNK):
+            cut = slice(i, i + WINDOW_CHUNK)
+            parts.append(_windows(lm, seq, sent_lo, sent_hi, slots, slot_of[cut], rep[cut]))
         a, b, c, d = (np.concatenate(col) for col in zip(*parts, strict=True))
         return a, b, c, d
+    lo, hi = int(slot_of.min()), int(slot_of.max()) + 1
+    pos = slots[lo:hi]
     s0, s1 = sent_lo[pos], sent_hi[pos]
     last = len(seq) - 1
 
@@ -487,6 +488,7 @@ def _windows(
         at(pos + 2, has2),
         has1,
         has2,
+        slot=slot_of - lo,
     )
 
 

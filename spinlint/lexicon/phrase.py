@@ -301,9 +301,9 @@ class PhraseModel:
         w1 = np.asarray(w1, dtype=np.int64)
         w2 = np.asarray(w2, dtype=np.int64)
         w3 = np.asarray(w3, dtype=np.int64)
-        hit3, p3 = self._trigram(w1, w2, w3)
-        hit2, p2, _ = self._bigram(w2, w3)
         hist, _, bo12 = self._bigram(w1, w2)
+        hit3, p3 = self._trigram(w1, w2, w3, hist)
+        hit2, p2, _ = self._bigram(w2, w3)
         u3, _ = self._uni(w3)
         _, ubo2 = self._uni(w2)
         out = np.where(hit3, p3, np.where(hist, bo12, 0.0) + np.where(hit2, p2, ubo2 + u3))
@@ -316,9 +316,14 @@ class PhraseModel:
         found, at = hash_find(self.slots2, (np.maximum(a, 0) << BITS) | np.maximum(b, 0), (a >= 0) & (b >= 0))
         return found, np.where(found, self.p2[at], 0.0), np.where(found, self.bo2[at], 0.0)
 
-    def _trigram(self, a: np.ndarray, b: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    def _trigram(
+        self, a: np.ndarray, b: np.ndarray, c: np.ndarray, history: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Is (a, b, c) listed, and its log10 probability.  ``history``: is (a, b) a listed
+        bigram.  Every listed trigram's history is (``tests/test_detect.py`` checks it on the
+        tables), so only those rows are looked up: most candidate windows have none."""
         key = (((np.maximum(a, 0) << BITS) | np.maximum(b, 0)) << BITS) | np.maximum(c, 0)
-        found, at = hash_find(self.slots3, key, (a >= 0) & (b >= 0) & (c >= 0))
+        found, at = hash_find(self.slots3, key, history & (c >= 0))
         return found, np.where(found, self.p3[at], 0.0)
 
     def _uni(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -327,7 +332,7 @@ class PhraseModel:
 
     def slot_windows(
         self, l2: np.ndarray, l1: np.ndarray, r: np.ndarray, r1: np.ndarray, r2: np.ndarray,
-        has1: np.ndarray, has2: np.ndarray,
+        has1: np.ndarray, has2: np.ndarray, slot: np.ndarray | None = None,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
         """Score a word ``r`` in the slot between ``l2 l1`` and ``r1 r2``: the log10
         probability of the three trigrams that hold it (those whose last word exists:
@@ -335,18 +340,25 @@ class PhraseModel:
         trigram score and order, and the order found for ``r1``.
 
         The same backoff as ``score``, with the look-ups the three trigrams share done once:
-        five hash look-ups a slot instead of nine."""
-        u_r, ubo_r = self._uni(r)
+        five hash look-ups a window instead of nine.  With ``slot`` (one index per ``r``), the
+        context arrays ``l2 l1 r1 r2 has1 has2`` hold one entry per slot instead of one per
+        window, and the look-ups that need no ``r`` (``l2 l1``, ``r1 r2`` and the unigrams) are
+        made once per slot, not once per candidate."""
         u_r1, ubo_r1 = self._uni(r1)
         u_r2, _ = self._uni(r2)
         _, ubo_l1 = self._uni(l1)
         hist0, _, bo_l2l1 = self._bigram(l2, l1)
+        bi2, p_r1r2, _ = self._bigram(r1, r2)
+        if slot is not None:  # from slots to windows
+            l2, l1, r1, r2, has1, has2 = (a[slot] for a in (l2, l1, r1, r2, has1, has2))
+            u_r1, ubo_r1, u_r2, ubo_l1 = (a[slot] for a in (u_r1, ubo_r1, u_r2, ubo_l1))
+            hist0, bo_l2l1, bi2, p_r1r2 = (a[slot] for a in (hist0, bo_l2l1, bi2, p_r1r2))
+        u_r, ubo_r = self._uni(r)
         bi0, p_l1r, bo_l1r = self._bigram(l1, r)
         bi1, p_rr1, bo_rr1 = self._bigram(r, r1)
-        bi2, p_r1r2, _ = self._bigram(r1, r2)
-        tri0, p0 = self._trigram(l2, l1, r)
-        tri1, p1 = self._trigram(l1, r, r1)
-        tri2, p2 = self._trigram(r, r1, r2)
+        tri0, p0 = self._trigram(l2, l1, r, hist0)
+        tri1, p1 = self._trigram(l1, r, r1, bi0)
+        tri2, p2 = self._trigram(r, r1, r2, bi1)
         s0 = np.where(tri0, p0, np.where(hist0, bo_l2l1, 0.0) + np.where(bi0, p_l1r, ubo_l1 + u_r))
         s0 = np.where(r >= 0, s0, OOV_LOG10)
         s1 = np.where(tri1, p1, np.where(bi0, bo_l1r, 0.0) + np.where(bi1, p_rr1, ubo_r + u_r1))
