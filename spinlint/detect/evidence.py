@@ -203,14 +203,17 @@ def _stop_words() -> frozenset[str]:
 
 
 # The look-ups below are cached per word as small numpy arrays (4 bytes an id): as tuples of
-# Python ints the 50,000 entries of a long run took ~100 MB.
+# Python ints the 50,000 entries of a long run took ~100 MB.  They read the lexicons through
+# their uncached functions (``__wrapped__``): what they build from a word is kept here, so
+# filling the lexicons' own caches (dicts and sets of strings, for the rules that ask the
+# same words again) with every content word of a run would only hold ~35 MB twice.
 @lru_cache(maxsize=50_000)
 def _lexical_candidates(word: str) -> tuple[np.ndarray, np.ndarray]:
     """Context-free candidates of a word (Moby, then the spinner map) as phrase-model ids, and
     their source codes (index into ``SOURCES``); words the model does not know are left out."""
     vocab = load_phrase_model().vocab
     found: dict[int, int] = {}
-    for o in list(originals.original_tags(word))[:MAX_MOBY]:
+    for o in list(originals.original_tags.__wrapped__(word))[:MAX_MOBY]:
         found.setdefault(vocab.get(o, -1), 0)
     for o in spinmap.spinner_map().get(word, ()):
         found.setdefault(vocab.get(o, -1), 1)
@@ -222,12 +225,12 @@ def _lexical_candidates(word: str) -> tuple[np.ndarray, np.ndarray]:
 @lru_cache(maxsize=50_000)
 def _followers(word: str) -> np.ndarray:
     """The content words listed most often after ``word`` in the reference bigrams (ids)."""
-    return _ranked(word, ngrams.followers(word), after=True)
+    return _ranked(word, ngrams.followers.__wrapped__(word), after=True)
 
 
 @lru_cache(maxsize=50_000)
 def _preceders(word: str) -> np.ndarray:
-    return _ranked(word, ngrams.preceders(word), after=False)
+    return _ranked(word, ngrams.preceders.__wrapped__(word), after=False)
 
 
 def _ranked(word: str, pool: frozenset[str], after: bool) -> np.ndarray:

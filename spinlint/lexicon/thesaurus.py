@@ -4,8 +4,10 @@
 contains w — the words a spinner could have replaced with w, i.e. candidate originals.
 
 Kept compact: each list is one comma-joined string, split on demand, so the ~2.5 million
-links cost ~60 MB instead of ~300 MB of tuples; both maps are cached on disk as a
-``marshal`` dump (see ``spinlint.lexicon.cache``): ~2-3 s to build, a fraction to load.
+links cost ~60 MB instead of ~300 MB of tuples; each map is cached on disk as a ``marshal``
+dump of its own (see ``spinlint.lexicon.cache``): ~2-3 s to build, a fraction to load.
+``synonyms`` reads one entry from the data file through an index of offsets, so a linting
+process that needs a few entries does not hold the forward map.
 """
 
 from __future__ import annotations
@@ -30,9 +32,9 @@ def entries() -> Iterator[tuple[str, tuple[str, ...]]]:
     """``(head, synonyms)`` for every Moby entry, read straight from the data file."""
     with open(_path(), encoding="utf-8", errors="replace") as fh:
         for line in fh:
-            parts = [p.strip() for p in line.rstrip("\n").split(",") if p.strip()]
-            if len(parts) >= 2:
-                yield parts[0].lower(), tuple(dict.fromkeys(p.lower() for p in parts[1:]))
+            entry = _parse(line)
+            if entry is not None:
+                yield entry
 
 
 def read_forward() -> dict[str, str]:
@@ -41,25 +43,58 @@ def read_forward() -> dict[str, str]:
     return {head: ",".join(syns) for head, syns in entries()}
 
 
-def _build() -> tuple[dict[str, str], dict[str, str]]:
-    forward: dict[str, str] = {}
+def _build_reverse() -> dict[str, str]:
     reverse: dict[str, list[str]] = defaultdict(list)
     for head, syns in entries():
-        forward[head] = ",".join(syns)
         for s in syns:
             reverse[s].append(head)
-    return forward, {k: ",".join(dict.fromkeys(v)) for k, v in reverse.items()}
+    return {k: ",".join(dict.fromkeys(v)) for k, v in reverse.items()}
+
+
+def _parse(line: str) -> tuple[str, tuple[str, ...]] | None:
+    parts = [p.strip() for p in line.rstrip("\n").split(",") if p.strip()]
+    if len(parts) < 2:
+        return None
+    return parts[0].lower(), tuple(dict.fromkeys(p.lower() for p in parts[1:]))
+
+
+def _build_offsets() -> dict[str, tuple[int, int]]:
+    """Where each head's entry starts in the data file, and its length in bytes (a head with
+    two entries keeps the last, as ``read_forward`` does)."""
+    out: dict[str, tuple[int, int]] = {}
+    at = 0
+    with open(_path(), "rb") as fh:
+        for raw in fh:
+            entry = _parse(raw.decode("utf-8", errors="replace").replace("\r\n", "\n"))
+            if entry is not None:
+                out[entry[0]] = (at, len(raw))
+            at += len(raw)
+    return out
+
+
+# A linting process reads an entry or two, when a rule needs one outside its precomputed
+# tables: the forward map is an index of where each entry lies in the data file (~3 MB)
+# rather than the entries themselves (~40 MB), and the reverse map is loaded apart.
+@lru_cache(maxsize=1)
+def _offsets() -> dict[str, tuple[int, int]]:
+    return load_or_build("moby-offsets", VERSION, (_path(),), _build_offsets)
 
 
 @lru_cache(maxsize=1)
-def _index() -> tuple[dict[str, str], dict[str, str]]:
-    return load_or_build("moby", VERSION, (_path(),), _build)
+def _reverse() -> dict[str, str]:
+    return load_or_build("moby-reverse", VERSION, (_path(),), _build_reverse)
 
 
 @lru_cache(maxsize=4096)
 def synonyms(word: str) -> tuple[str, ...]:
-    joined = _index()[0].get(word.lower())
-    return tuple(joined.split(",")) if joined else ()
+    """Moby's synonyms of ``word`` (lower case), read from its entry in the data file."""
+    where = _offsets().get(word.lower())
+    if where is None:
+        return ()
+    with open(_path(), "rb") as fh:
+        fh.seek(where[0])
+        entry = _parse(fh.read(where[1]).decode("utf-8", errors="replace").replace("\r\n", "\n"))
+    return entry[1] if entry is not None else ()
 
 
 def listing_heads(words: Iterable[str]) -> dict[str, list[str]]:
@@ -69,7 +104,7 @@ def listing_heads(words: Iterable[str]) -> dict[str, list[str]]:
     this index."""
     wanted = set(words)
     out: dict[str, list[str]] = {}
-    for head, joined in _index()[0].items():
+    for head, joined in read_forward().items():
         for syn in joined.split(","):
             if syn in wanted:
                 out.setdefault(syn, []).append(head)
@@ -78,5 +113,5 @@ def listing_heads(words: Iterable[str]) -> dict[str, list[str]]:
 
 @lru_cache(maxsize=4096)
 def heads(word: str) -> tuple[str, ...]:
-    joined = _index()[1].get(word.lower())
+    joined = _reverse().get(word.lower())
     return tuple(joined.split(",")) if joined else ()
