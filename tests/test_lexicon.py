@@ -85,6 +85,26 @@ def test_cache_survives_a_corrupt_file_and_an_unwritable_folder(
     assert cache.load_or_build("demo", "1", [str(src)], lambda: 7) == 7
 
 
+def test_retire_deletes_only_the_named_index(cache_dir: Path) -> None:
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    old = cache_dir / "moby-0123456789abcdef0123.marshal"
+    kept = [
+        cache_dir / "moby-reverse-0123456789abcdef0123.marshal",
+        cache_dir / "ngrams-0123456789abcdef0123.marshal",
+    ]
+    for path in (old, *kept):
+        path.write_bytes(b"x")
+    cache.retire("moby")
+    assert not old.exists() and all(p.exists() for p in kept)
+
+
+def test_synonyms_read_from_the_file_match_the_forward_map() -> None:
+    forward = thesaurus.read_forward()
+    for head in ("happy", "market", "united", "zymurgy", *list(forward)[:: len(forward) // 50]):
+        assert thesaurus.synonyms(head) == (tuple(forward[head].split(",")) if head in forward else ())
+    assert thesaurus.synonyms("Happy") == thesaurus.synonyms("happy") and thesaurus.synonyms("qzxqzx") == ()
+
+
 def test_bigram_counts_and_association() -> None:
     assert ngrams.bigram("interest", "rates") > 1_000_000
     assert ngrams.bigram("Interest", "Rates") == ngrams.bigram("interest", "rates")

@@ -116,3 +116,15 @@ def _store(path: Path, value: object) -> None:
             raise
     except OSError:
         pass  # read-only or full disk: the index still works, it is rebuilt next run
+
+
+def retire(name: str) -> None:
+    """Delete the dumps of an index that is no longer built (``name-<key>.marshal``), so an
+    upgrade does not leave them in the user's cache folder for good."""
+    try:
+        for old in cache_root().glob(f"{name}-*.marshal"):
+            key = old.name[len(name) + 1 : -len(".marshal")]
+            if len(key) == 20 and all(c in "0123456789abcdef" for c in key):
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass

@@ -190,19 +190,23 @@ def hash_build(keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def hash_find(slots: np.ndarray, query: np.ndarray, valid: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """For each query key: found?, and its slot (meaningful where found)."""
-    size = len(slots)
-    bits = size.bit_length() - 1
-    slot = _slot(np.where(valid, query, 0), bits)
+    """For each query key: found?, and its slot (meaningful where found, 0 elsewhere).  Only
+    the ``valid`` keys are looked up, and each probe round works on the keys still unresolved,
+    as compact arrays."""
+    mask = len(slots) - 1
     found = np.zeros(len(query), dtype=bool)
-    active = np.flatnonzero(valid)
-    while len(active):
-        k = slots[slot[active]]
-        hit = k == query[active]
-        found[active[hit]] = True
-        active = active[~hit & (k != -1)]
-        slot[active] = (slot[active] + 1) & (size - 1)
-    return found, slot
+    at = np.zeros(len(query), dtype=np.int64)
+    idx = np.flatnonzero(valid)
+    key = query[idx]
+    slot = _slot(key, mask.bit_length())
+    while len(idx):
+        k = slots[slot]
+        hit = k == key
+        found[idx[hit]] = True
+        at[idx[hit]] = slot[hit]
+        go = ~hit & (k != -1)
+        idx, key, slot = idx[go], key[go], (slot[go] + 1) & mask
+    return found, at
 
 
 def _build_into(folder: str) -> None:

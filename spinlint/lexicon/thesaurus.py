@@ -17,7 +17,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
 
-from spinlint.lexicon.cache import load_or_build
+from spinlint.lexicon.cache import load_or_build, retire
 
 VERSION = "1"
 
@@ -61,6 +61,7 @@ def _parse(line: str) -> tuple[str, tuple[str, ...]] | None:
 def _build_offsets() -> dict[str, tuple[int, int]]:
     """Where each head's entry starts in the data file, and its length in bytes (a head with
     two entries keeps the last, as ``read_forward`` does)."""
+    retire("moby")  # the dump of both maps (~48 MB) earlier releases cached
     out: dict[str, tuple[int, int]] = {}
     at = 0
     with open(_path(), "rb") as fh:
