@@ -256,10 +256,16 @@ def discover(paths: Sequence[str], options: Options) -> tuple[list[str], list[st
 
 def _config(directory: str, options: Options) -> Config:
     if options.config_path:
-        from spinlint.config import load_file
-
-        return load_file(Path(options.config_path))
+        return _explicit_config(options.config_path)
     return config_for(os.path.abspath(directory))
+
+
+@functools.lru_cache(maxsize=8)
+def _explicit_config(path: str) -> Config:
+    """A ``--config`` file, read once per process (as ``config_for`` reads each folder's)."""
+    from spinlint.config import load_file
+
+    return load_file(Path(path))
 
 
 # -- the cache --------------------------------------------------------------------------
