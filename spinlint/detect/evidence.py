@@ -204,9 +204,9 @@ def _stop_words() -> frozenset[str]:
 
 # The look-ups below are cached per word as small numpy arrays (4 bytes an id): as tuples of
 # Python ints the 50,000 entries of a long run took ~100 MB.  They read the lexicons through
-# their uncached functions (``__wrapped__``): what they build from a word is kept here, so
-# filling the lexicons' own caches (dicts and sets of strings, for the rules that ask the
-# same words again) with every content word of a run would only hold ~35 MB twice.
+# their uncached functions (``__wrapped__``): what they build from a word is kept here, and
+# filling the lexicons' own caches (dicts and sets of strings, kept for the rules that ask
+# again) with every content word of a run held the same words a second time (~35 MB).
 @lru_cache(maxsize=50_000)
 def _lexical_candidates(word: str) -> tuple[np.ndarray, np.ndarray]:
     """Context-free candidates of a word (Moby, then the spinner map) as phrase-model ids, and
