@@ -294,8 +294,9 @@ def compute(doc: Document, lm: PhraseModel | None = None, keep: int | None = 20)
     cw_idx = np.asarray(content_word, dtype=np.int64)
     slots = word_pos[cw_idx]  # places (in ids) of the content words
     first_word = new_block[cw_idx]
-    content = slots.tolist()
-    lo_of, hi_of = sent_lo[slots].tolist(), sent_hi[slots].tolist()
+    # whether the word before / after each content word is inside its sentence
+    has_prev = (slots - 1 > sent_lo[slots]).tolist()
+    has_next = (slots + 1 < sent_hi[slots]).tolist()
 
     # candidates, flat: owner (index into slots), phrase-model id, source code
     id_parts: list[np.ndarray] = []
@@ -304,13 +305,12 @@ def compute(doc: Document, lm: PhraseModel | None = None, keep: int | None = 20)
     slot_src = np.full(2 * MAX_SLOT, SOURCES.index("slot"), dtype=np.int8)  # sliced per word
     for j, wi in enumerate(content_word):
         cands, srcs = _lexical_candidates(lowers[wi])
-        at = content[j]
         before = after = _NO_IDS
-        if at - 1 > lo_of[j]:
+        if has_prev[j]:
             prev = lowers[wi - 1]
             if prev.isalpha() and prev not in stop:
                 before = _followers(prev)
-        if at + 1 < hi_of[j]:
+        if has_next[j]:
             nxt = lowers[wi + 1]
             if nxt.isalpha() and nxt not in stop:
                 after = _preceders(nxt)
@@ -419,7 +419,7 @@ class _CandidateTable:
             gain_freq,
             keep,
         )
-        self.bounds = np.searchsorted(owner, np.arange(n + 1)) if len(owner) else np.zeros(n + 1, int)
+        self.bounds = np.searchsorted(owner, np.arange(n + 1))
 
     def ranked(self, j: int) -> list[Candidate]:
         lo, hi = int(self.bounds[j]), int(self.bounds[j + 1])

