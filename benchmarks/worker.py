@@ -21,7 +21,10 @@ import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from spinlint.runner import Options
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 CONFIG = os.path.join(HERE, "bench.toml")  # an empty configuration: defaults, never the repo's
@@ -56,11 +59,17 @@ def time_rules(timing: dict[str, float]) -> None:
         rule.check = timed  # type: ignore[method-assign]
 
 
+def spinlint_options(ignore: list[str], deep: bool = False) -> Options:
+    from spinlint.runner import Options
+
+    return Options(use_cache=False, ignore=tuple(ignore), config_path=CONFIG, deep=deep)
+
+
 def spinlint_linter(ignore: list[str], deep: bool = False) -> Linter:
-    from spinlint.runner import Options, lint_file
+    from spinlint.runner import lint_file
     from spinlint.verdict import density, verdict
 
-    options = Options(use_cache=False, ignore=tuple(ignore), config_path=CONFIG, deep=deep)
+    options = spinlint_options(ignore, deep)
 
     def lint(name: str, text: str) -> tuple[int, list[dict[str, Any]], dict[str, Any]]:
         result = lint_file(os.path.join(HERE, ".data", name), options, data=text.encode("utf-8"))
@@ -99,10 +108,10 @@ def load_pipeline(ignore: list[str], deep: bool) -> bool:
     a pipeline is loaded."""
     from spinlint import nlp
     from spinlint.config import load_file
-    from spinlint.runner import Options, engine_for
+    from spinlint.runner import engine_for
 
     config = load_file(Path(CONFIG))
-    options = Options(use_cache=False, ignore=tuple(ignore), config_path=CONFIG, deep=deep)
+    options = spinlint_options(ignore, deep)
     engine = engine_for(config.packs)
     loader, _ = engine.pipeline(engine.enabled(config, options))
     if loader is not None:
