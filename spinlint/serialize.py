@@ -69,7 +69,7 @@ def _loc(source: SourceFile, offset: int) -> dict[str, int]:
     return {"row": loc.row, "column": loc.column}
 
 
-@functools.cache
+@functools.lru_cache(maxsize=16)
 def project_urls(dist: str) -> dict[str, str]:
     """The ``Project-URL`` entries of an installed distribution, keyed by lower-case label."""
     try:

@@ -17,7 +17,7 @@ def frequency_sources() -> list[str]:
     return [os.path.join(data, f) for f in sorted(os.listdir(data)) if f.startswith("large_en")]
 
 
-@lru_cache(maxsize=200_000)
+@lru_cache(maxsize=65536)
 def zipf(word: str) -> float:
     from wordfreq import zipf_frequency
 

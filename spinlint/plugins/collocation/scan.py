@@ -97,7 +97,7 @@ MIN_GAP = 0.5
 MAX_SPUN_ZIPF = 4.6  # words commoner than this are too ordinary to be a telling substitute
 
 
-@lru_cache(maxsize=8192)
+@lru_cache(maxsize=2048)
 def _likely_originals(word: str) -> tuple[dict[str, tuple[str, float]], frozenset[str]]:
     """``{original: (tags, gap)}`` of a rare word's clearly commoner candidate originals, and
     the same originals as a set (intersecting two sets walks the smaller one)."""
@@ -113,7 +113,8 @@ def _likely_originals(word: str) -> tuple[dict[str, tuple[str, float]], frozense
     return found, frozenset(found)
 
 
-@lru_cache(maxsize=65536)
+# bounded low: a quarter of pairs recur (hit rate 0.25), and each entry holds its variants
+@lru_cache(maxsize=8192)
 def _variants(la: str, lb: str) -> tuple[Variant, ...]:
     """Attested restorations of the pair ``la lb``, strongest first (a pure function of the
     two words, so repeated pairs are looked up once)."""

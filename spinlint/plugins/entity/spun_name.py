@@ -139,7 +139,7 @@ def name_slots() -> dict[tuple[tuple[str, ...], int], NameSlot]:
     return out
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=16384)
 def candidates(word: str) -> tuple[tuple[NameSlot, ...], tuple[NameSlot, ...]]:
     """The name words a word may stand for, in ``name_index`` order: as written in lower
     case, and capitalised.  A word not capitalised only stands for a name word it is a form

@@ -277,7 +277,7 @@ REGULAR = (
 )
 
 
-@lru_cache(maxsize=100_000)
+@lru_cache(maxsize=16384)
 def regular_lemmas(word: str) -> frozenset[str]:
     """The word and the stems regular English inflection would give (countries -> country,
     joined -> join, making -> make): a look-up that needs no lemminflect data."""
