@@ -50,7 +50,8 @@ def build_parser() -> argparse.ArgumentParser:
         prog="spinlint",
         description="Lint prose for the traces synonym spinners leave. "
         "Subcommands: 'spinlint rules' lists rules, 'spinlint rule CODE' explains one, "
-        "'spinlint screen INPUT... -o OUTDIR' screens a corpus (see 'spinlint screen --help').",
+        "'spinlint screen INPUT... -o OUTDIR' screens a corpus (see 'spinlint screen --help'), "
+        "'spinlint clean' empties the result cache and trims the lexicon cache.",
     )
     p.add_argument("paths", nargs="*", default=["."], help="files, directories or globs; '-' for stdin")
     p.add_argument(
@@ -119,6 +120,10 @@ def main(argv: Sequence[str] | None = None) -> int:
             from spinlint.screen import main as screen
 
             return screen(args_list[1:])
+        if args_list[:1] == ["clean"]:
+            from spinlint.clean import main as clean
+
+            return clean(args_list[1:])
         return check(args_list)
     except KeyboardInterrupt:
         return 130

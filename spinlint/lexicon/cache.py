@@ -10,6 +10,13 @@ file; a folder that cannot be written just means the index is rebuilt in memory 
 The folder is ``$SPINLINT_LEXICON_CACHE`` when set, else the user cache folder
 (``platformdirs.user_cache_dir("spinlint")`` when platformdirs is installed, else
 ``$XDG_CACHE_HOME/spinlint`` or ``~/.cache/spinlint``), sub-folder ``lexicon``.
+
+The folder stays bounded (``prune``): every upgrade, reinstall or new clone keys a fresh
+entry, and the phrase model's tables alone are 120 MB, so after each build the entries of an
+index beyond the ``KEEP`` most recently used are removed, as is any entry unused for
+``MAX_AGE_DAYS``.  A load marks its entry used (its modification time, at most once a day).
+Keeping a few per index, not one, lets two installations side by side (a project's virtual
+environment and pre-commit's) share the folder without rebuilding each other's entries.
 """
 
 from __future__ import annotations
@@ -17,13 +24,22 @@ from __future__ import annotations
 import hashlib
 import marshal
 import os
+import re
+import shutil
 import tempfile
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 FORMAT = 1  # bump when the envelope below changes
+KEEP = 3  # entries kept per index: the one in use and two others (installations side by side)
+MAX_AGE_DAYS = 30  # an entry no process has loaded for this long is removed
+TOUCH_AFTER = 24 * 3600  # a load re-marks its entry used once it is this old (seconds)
+TMP_MAX_AGE = 3600  # a temporary file or folder this old was left by a killed process
+# an entry: "<index name>-<20 hex digits of cache_key>", a ``.marshal`` file or a folder
+ENTRY = re.compile(r"^(?P<name>.+)-(?P<key>[0-9a-f]{20})(?:\.marshal)?$")
 
 
 def cache_root() -> Path:
@@ -66,6 +82,7 @@ def load_or_build(
     path = cache_path(name, version, sources)
     value = _load(path)
     if value is not None:
+        mark_used(path)
         return value  # type: ignore[no-any-return]
     if isolate:
         try:
@@ -103,9 +120,6 @@ def _build_and_store(build: Callable[[], object], path: str) -> None:
 def _store(path: Path, value: object) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        for stale in path.parent.glob(path.name.rsplit("-", 1)[0] + "-*.marshal"):
-            if stale != path:
-                stale.unlink(missing_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".marshal")
         try:
             with os.fdopen(fd, "wb") as fh:
@@ -115,7 +129,88 @@ def _store(path: Path, value: object) -> None:
             os.unlink(tmp)
             raise
     except OSError:
-        pass  # read-only or full disk: the index still works, it is rebuilt next run
+        return  # read-only or full disk: the index still works, it is rebuilt next run
+    prune(path.parent)
+
+
+def mark_used(path: Path) -> None:
+    """Record that an entry (file or folder) was just loaded, for ``prune``: its modification
+    time, renewed when it is more than a day old (one write a day, not one a run)."""
+    try:
+        if time.time() - path.stat().st_mtime > TOUCH_AFTER:
+            os.utime(path)
+    except OSError:
+        pass  # a read-only cache: it is never pruned by this process either
+
+
+def prune(
+    root: Path | None = None,
+    keep: int = KEEP,
+    max_age_days: float = MAX_AGE_DAYS,
+    now: float | None = None,
+    dry_run: bool = False,
+) -> list[tuple[Path, int]]:
+    """Remove the entries of ``root`` (the lexicon cache) that are not among the ``keep`` most
+    recently used of their index, or that no process has used for ``max_age_days``, and the
+    temporary files and folders killed processes left; return what was removed, with sizes
+    (with ``dry_run``: what would be, removing nothing).
+
+    Only names this module writes are touched (``ENTRY`` and ``.tmp-*``); anything else in
+    the folder is left alone.
+    """
+    root = root or cache_root()
+    now = time.time() if now is None else now
+    groups: dict[str, list[tuple[float, Path]]] = {}
+    removed: list[tuple[Path, int]] = []
+    try:
+        listing = list(os.scandir(root))
+    except OSError:
+        return removed
+    for entry in listing:
+        try:
+            mtime = entry.stat(follow_symlinks=False).st_mtime
+        except OSError:
+            continue
+        if entry.name.startswith(".tmp-"):
+            if now - mtime > TMP_MAX_AGE:
+                remove(Path(entry.path), removed, dry_run)
+            continue
+        m = ENTRY.match(entry.name)
+        if m:
+            groups.setdefault(m["name"], []).append((mtime, Path(entry.path)))
+    for members in groups.values():
+        members.sort(reverse=True)  # most recently used first
+        for rank, (mtime, path) in enumerate(members):
+            if rank >= keep or now - mtime > max_age_days * 86400:
+                remove(path, removed, dry_run)
+    return removed
+
+
+def size_of(path: Path) -> int:
+    """Bytes under ``path`` (a file or a folder tree); 0 when it is gone."""
+    try:
+        if path.is_dir() and not path.is_symlink():
+            return sum(f.stat().st_size for f in path.rglob("*") if f.is_file())
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
+def remove(path: Path, removed: list[tuple[Path, int]], dry_run: bool = False) -> None:
+    """Remove a file or folder tree and note it with its size in ``removed`` (only when it
+    went; with ``dry_run`` it is noted and left)."""
+    size = size_of(path)
+    if dry_run:
+        removed.append((path, size))
+        return
+    try:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        else:
+            path.unlink()
+    except OSError:
+        return  # in use elsewhere, or already gone
+    removed.append((path, size))
 
 
 def retire(name: str) -> None:

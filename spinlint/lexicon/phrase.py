@@ -35,6 +35,7 @@ import os
 import shutil
 import tempfile
 from functools import lru_cache
+from pathlib import Path
 from typing import NamedTuple
 
 import numpy as np
@@ -260,9 +261,12 @@ def _open(folder: str) -> dict[str, np.ndarray] | None:
 
 
 def _tables() -> dict[str, np.ndarray]:
+    from spinlint.lexicon.cache import mark_used, prune
+
     folder = tables_folder()
     found = _open(folder)
     if found is not None:
+        mark_used(Path(folder))
         return found
     try:  # build in a child process: the parse's scratch lists (~1 GB) leave with it
         import multiprocessing
@@ -278,6 +282,7 @@ def _tables() -> dict[str, np.ndarray]:
         found = _open(folder)
     if found is None:
         raise OSError(f"{folder}: the phrase model's tables could not be built")
+    prune(Path(folder).parent)  # the tables of earlier installations (120 MB each)
     return found
 
 
