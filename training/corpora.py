@@ -110,9 +110,11 @@ def detokenise(tokens: list[str]) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def brown(min_words: int = 150, max_words: int = 450) -> list[Text]:
-    """Brown samples cut into documents of whole paragraphs, ``min_words`` to ``max_words``
-    (or, for the samples ``long_target`` keeps long, whole samples of about 2,000 words)."""
+def brown(min_words: int = 150) -> list[Text]:
+    """Brown samples cut into documents of whole paragraphs: each closes at the first
+    paragraph that brings it to ``min_words`` (so one long paragraph can make it longer), and
+    a sample's last paragraphs short of ``min_words`` are left out.  For the samples
+    ``long_target`` keeps long: whole samples of about 2,000 words."""
     out: list[Text] = []
     with tarfile.open(_fetch_brown()) as tar:
         for member in sorted(tar.getmembers(), key=lambda m: m.name):
@@ -141,8 +143,6 @@ def brown(min_words: int = 150, max_words: int = 450) -> list[Text]:
                 if words >= min_words:
                     out.append(Text(f"brown/{name}/{part}", "brown", tuple(chunk)))
                     chunk, words, part = [], 0, part + 1
-                elif words > max_words:
-                    chunk, words = [], 0
     return out
 
 
