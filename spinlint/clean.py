@@ -16,15 +16,16 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import os
 import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from spinlint.lexicon import cache
+from spinlint.runner import Options, cache_dir
 
 RESULT = re.compile(r"^[0-9a-f]{64}\.json$")  # a result entry: sha256 of its key
+SUBFOLDER = re.compile(r"^[0-9a-f]{2}$")  # results sit under the first two digits of their key
 CONVERSIONS = "smollm2-135m-*"  # the deep pass's converted weights (spinlint.lexicon.neural)
 
 
@@ -48,7 +49,7 @@ def _result_entries(folder: Path) -> list[Path]:
     """The files of a result cache that spinlint wrote (``runner._cache_put``)."""
     found: list[Path] = []
     try:
-        subs = [d for d in folder.iterdir() if d.is_dir() and re.fullmatch(r"[0-9a-f]{2}", d.name)]
+        subs = [d for d in folder.iterdir() if d.is_dir() and SUBFOLDER.match(d.name)]
     except OSError:
         return found
     for sub in subs:
@@ -84,11 +85,11 @@ def _mb(n: int) -> str:
 def main(argv: Sequence[str]) -> int:
     args = build_parser().parse_args(list(argv))
     verb = "would remove" if args.dry_run else "removed"
-    results = Path(args.cache_dir or os.environ.get("SPINLINT_CACHE_DIR") or ".spinlint_cache")
+    results = cache_dir(Options(cache_dir=args.cache_dir))
     n, size = _remove(_result_entries(results), args.dry_run)
     if not args.dry_run and results.is_dir():
         for sub in results.iterdir():
-            if sub.is_dir() and re.fullmatch(r"[0-9a-f]{2}", sub.name):
+            if sub.is_dir() and SUBFOLDER.match(sub.name):
                 with contextlib.suppress(OSError):
                     sub.rmdir()  # only when empty
         marker = results / ".gitignore"
@@ -104,7 +105,8 @@ def main(argv: Sequence[str]) -> int:
         n, size = _remove(_lexicon_entries(root), args.dry_run)
         print(f"{root}: {verb} {n} lexicon entries ({_mb(size)}); the next run rebuilds them")
     else:
-        n, size = _remove([p for p, _ in cache.prune(root, keep=1, dry_run=True)], args.dry_run)
+        gone = cache.prune(root, keep=1, dry_run=args.dry_run)
+        n, size = len(gone), sum(s for _, s in gone)
         print(f"{root}: {verb} {n} stale lexicon entries ({_mb(size)}); kept the newest of each index")
     return 0
 

@@ -207,8 +207,8 @@ def _stop_words() -> frozenset[str]:
 # their uncached functions (``__wrapped__``): what they build from a word is kept here, and
 # filling the lexicons' own caches (dicts and sets of strings, kept for the rules that ask
 # again) with every content word of a run held the same words a second time (~35 MB).
-# 16k entries each hold the words of a run's hit rate (0.85-0.90 on the benchmark job) in
-# a few MB; the old 50k bound let a long run grow ~60 MB more for 2 points of hits.
+# 16k entries each give a hit rate of 0.85-0.90 on the benchmark job in a few MB; the old
+# 50k bound let a long run grow ~60 MB more for up to 2 points of hits.
 @lru_cache(maxsize=16384)
 def _lexical_candidates(word: str) -> tuple[np.ndarray, np.ndarray]:
     """Context-free candidates of a word (Moby, then the spinner map) as phrase-model ids, and

@@ -218,8 +218,8 @@ def retire(name: str) -> None:
     upgrade does not leave them in the user's cache folder for good."""
     try:
         for old in cache_root().glob(f"{name}-*.marshal"):
-            key = old.name[len(name) + 1 : -len(".marshal")]
-            if len(key) == 20 and all(c in "0123456789abcdef" for c in key):
+            m = ENTRY.match(old.name)
+            if m and m["name"] == name:
                 old.unlink(missing_ok=True)
     except OSError:
         pass

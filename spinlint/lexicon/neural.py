@@ -36,7 +36,6 @@ import shutil
 import sys
 import tempfile
 import threading
-import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -44,7 +43,7 @@ from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from spinlint.lexicon.cache import cache_root, load_or_build
+from spinlint.lexicon.cache import cache_root, load_or_build, prune
 
 if TYPE_CHECKING:
     import torch
@@ -325,17 +324,13 @@ def _child_convert(gguf: str, out: str) -> None:
 
 
 def _remove_stale(current: Path) -> None:
-    """Other conversions (an older format or model file) and temporary folders left by a
-    killed process more than an hour ago."""
+    """Other conversions (an older format or model file), then what every build of the
+    lexicon cache sweeps (``cache.prune``): temporary folders a killed process left more than
+    an hour ago, and stale entries."""
     for other in current.parent.glob("smollm2-135m-*"):
         if other != current and other.is_dir():
             shutil.rmtree(other, ignore_errors=True)
-    for tmp in current.parent.glob(".tmp-smollm2-*"):
-        try:
-            if time.time() - tmp.stat().st_mtime > 3600:
-                shutil.rmtree(tmp, ignore_errors=True)
-        except OSError:
-            pass
+    prune(current.parent)
 
 
 # -- the model --------------------------------------------------------------------------
