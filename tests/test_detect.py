@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import numpy as np
@@ -218,9 +219,12 @@ def test_region_table_gives_each_paragraph_its_own_aggregates() -> None:
     table = ev.region_table(e.features, group, e.word_counts, e.glitches, p)
     for i, n in enumerate(e.word_counts):
         one = ev.region_features(e.features[group == i], n, e.glitches[i], p[group == i])
-        assert np.allclose(table[i], one, rtol=0, atol=1e-12)
+        assert np.allclose(table[i], one, rtol=0, atol=1e-12, equal_nan=True)
     assert sum(e.glitches) == 2  # the detached hyphen and the spaced quote
-    assert ev.region_features(e.features[:0], 5, 0) == [np.log1p(5), *([0.0] * 20)]
+    empty = dict(zip(ev.REGION_FEATURES, ev.region_features(e.features[:0], 5, 0), strict=True))
+    assert empty.pop("log_words") == np.log1p(5)
+    assert np.isnan(empty.pop("mean_sem_fit"))  # no word with a vector: missing, not a fit of 0
+    assert set(empty.values()) == {0.0}
 
 
 @pytest.mark.parametrize(
@@ -345,6 +349,26 @@ def test_spn001_reports_swaps_with_originals_and_the_json_score(tmp_path) -> Non
     summary = file_summary(result)
     assert summary["score"] == result.score
     assert summary["verdict"] == classify_score(result.score)  # the score decides, not the density
+
+
+def test_spn001_quotes_the_semantic_fit_of_word_and_original(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    path = tmp_path / "spun.md"
+    path.write_text(ABSTRACT + "\n")
+    result = lint_file(str(path), Options(use_cache=False, select=("SPN",)))
+    for d in result.diagnostics:
+        items = dict(d.evidence)
+        fits = {
+            k.removeprefix("semantic fit "): float(v.split()[0])
+            for k, v in items.items()
+            if k.startswith("semantic fit ")
+        }
+        assert fits and all(-1.0 <= f <= 1.0 for f in fits.values())
+        for better, worse in re.findall(
+            r"fits the neighbouring words better \(word-vector cosine (\S+) against (\S+),", d.message
+        ):
+            assert float(better) >= float(worse) + 0.05  # the message says what the figures show
+            assert {float(better), float(worse)} <= set(fits.values())
+    assert any("fits the neighbouring words better" in d.message for d in result.diagnostics)
 
 
 def test_verdict_thresholds_come_with_the_model_and_are_ordered() -> None:
@@ -512,12 +536,65 @@ def test_soft_rules_are_not_run_on_a_file_judged_clean(tmp_path: Path, monkeypat
     assert calls[-1] == str(honest)
 
 
+def test_word_vectors_follow_the_phrase_models_ids() -> None:
+    from spinlint.lexicon import vectors
+
+    lm, v = phrase.load(), vectors.load()
+    assert v.vectors.shape == (len(lm.words), vectors.DIM)
+    got, has = v.of(
+        np.asarray([lm.wid("attack"), lm.wid("assault"), lm.wid("markets"), lm.wid("showcases"), -1])
+    )
+    assert has.tolist() == [True, True, True, True, False] and not got[4].any()
+    assert np.allclose(np.linalg.norm(got[:4], axis=1), 1.0, atol=1e-2)  # unit vectors (float16)
+    assert got[0] @ got[1] > 0.6 > 0.3 > got[2] @ got[3]  # near synonyms vs a sense-blind swap
+
+
+@pytest.mark.parametrize(
+    "honest, spun, original, swapped",
+    [
+        (
+            "Women with breast cancer should ask a doctor about the tumour, its treatment and the surgery.",
+            "Women with bosom peril should ask a doctor about the tumour, its treatment and the surgery.",
+            "breast",
+            "bosom",
+        ),
+        (
+            "Prices on the stock markets fell as investors sold shares and the central bank raised rates.",
+            "Prices on the stock showcases fell as investors sold shares and the central bank raised rates.",
+            "markets",
+            "showcases",
+        ),
+    ],
+)
+def test_semantic_fit_sees_a_swap_off_its_neighbours_topic(
+    honest: str, spun: str, original: str, swapped: str
+) -> None:
+    def features(text: str, word: str) -> dict[str, float]:
+        e = ev.compute(document(text))
+        j = next(k for k, w in enumerate(e.words) if w.text == word)
+        return {name: float(e.features[j, ev.IDX[name]]) for name in ("sem_fit", "sem_gain")}
+
+    h, s = features(honest, original), features(spun, swapped)
+    assert s["sem_fit"] < h["sem_fit"] - 0.3  # the swap fits the sentence's other words worse
+    assert s["sem_gain"] > 0.3  # and a candidate that reads better there fits them better
+    assert not h["sem_gain"] > 0.3  # NaN (no candidate reads better) or small for the original
+
+
+def test_a_word_without_a_vector_has_missing_semantic_features() -> None:
+    e = ev.compute(document("The abettors of the scheme met the bankers in the city on Monday."))
+    j = next(k for k, w in enumerate(e.words) if w.text == "abettors")  # outside the phrase model
+    assert np.isnan(e.features[j, ev.IDX["sem_fit"]]) and np.isnan(e.features[j, ev.IDX["sem_gain"]])
+    k = next(k for k, w in enumerate(e.words) if w.text == "bankers")
+    assert np.isfinite(e.features[k, ev.IDX["sem_fit"]])
+
+
 def test_windows_scored_in_slices_equal_one_call(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     text = "Brent crude futures climbed 34 cents as the bosom peril clinic opened. " * 6
     whole = ev.compute(document(text))
     monkeypatch.setattr(ev, "WINDOW_CHUNK", 7)
+    monkeypatch.setattr(ev, "SEM_CHUNK", 5)  # the candidates' vectors, gathered in slices too
     sliced = ev.compute(document(text))
-    assert np.array_equal(whole.features, sliced.features)
+    assert np.array_equal(whole.features, sliced.features, equal_nan=True)
     assert [c.word for c in whole.words[3].candidates] == [c.word for c in sliced.words[3].candidates]
 
 

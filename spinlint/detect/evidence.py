@@ -39,7 +39,7 @@ from functools import cached_property, lru_cache
 import numpy as np
 
 from spinlint.document import Document
-from spinlint.lexicon import ngrams, originals, spinmap
+from spinlint.lexicon import ngrams, originals, spinmap, vectors
 from spinlint.lexicon.phrase import END, OOV_LOG10, START, PhraseModel
 from spinlint.lexicon.phrase import load as load_phrase_model
 
@@ -51,6 +51,8 @@ NONE = -1.0  # a gain feature with no candidate of that source
 # windows scored in one vectorised call: each holds ~30 temporary values, so a 20,000-word page
 # (1.6M windows) scored at once took ~400 MB for a moment; in slices the cost is the same
 WINDOW_CHUNK = 131_072
+SEM_WINDOW = 8  # content words either side whose vectors make a word's semantic context
+SEM_CHUNK = 32_768  # candidates whose vectors are gathered at once (6.5 MB of float32)
 
 WORD_FEATURES = (
     "written_lp",  # log10 P(word | two before)
@@ -76,6 +78,9 @@ WORD_FEATURES = (
     "unigram_gap",  # best candidate's unigram_lp - the word's: how much plainer the original is
     "n_better",  # candidates with gain >= 1 (many plainer fits: the slot itself is odd)
     "next_order",  # n-gram order found for the next word given this one (a broken pair: 1)
+    "sem_fit",  # cosine of the word's GloVe vector with its content neighbours' (NaN: no vector)
+    "sem_gain",  # best fit of a candidate that makes the window more probable, minus sem_fit
+    "sem_gain_best",  # the best-gain candidate's fit minus sem_fit
 )
 REGION_FEATURES = (
     "log_words",
@@ -95,6 +100,8 @@ REGION_FEATURES = (
     "share_in_map",
     "pack_hits_per_100",
     "glitches_per_100",
+    "mean_sem_fit",  # over the words with a vector
+    "share_sem_gain_02",  # sem_gain >= 0.2: a candidate fits the neighbours clearly better
     "mean_p_word",  # the word screen's P(swapped), averaged
     "share_p_word_03",
     "share_p_word_05",
@@ -393,6 +400,7 @@ def compute(doc: Document, lm: PhraseModel | None = None, keep: int | None = 20)
         feats[:, IDX["pack_hit"]] = [wi in in_pack for wi in cw]
     if nc:
         _neighbours(feats, np.asarray(content_word))
+        _semantic(feats, seq[slots], own, cand, gains, best_at)
     table = _CandidateTable(lm, own, cand, src, gains, gain_freq, nc, keep)
     glitches = [0] * len(paras)
     for at in glitch_offsets(doc.prose, stop):
@@ -514,6 +522,68 @@ def _neighbours(feats: np.ndarray, positions: np.ndarray) -> None:
     feats[:, IDX["neighbour_hits"]] = hits
 
 
+def _semantic(
+    feats: np.ndarray,
+    ids: np.ndarray,
+    own: np.ndarray,
+    cand: np.ndarray,
+    gains: np.ndarray,
+    best_at: np.ndarray,
+) -> None:
+    """Fill the semantic-fit features (``spinlint.lexicon.vectors``): each content word's
+    cosine with the normalised sum of the vectors of the ``SEM_WINDOW`` content words either
+    side, and how much better its candidates would fit there.  A sense-blind swap ("bosom
+    peril" for "breast cancer") leaves a word off its neighbours' topic; the trigram gains
+    see only two words either side.  Missing vectors give NaN (the trees' missing branch)."""
+    vec, has = vectors.load().of(ids)
+    n = len(ids)
+    acc = np.vstack([np.zeros((1, vectors.DIM), np.float32), np.cumsum(vec, axis=0, dtype=np.float32)])
+    at = np.arange(n)
+    lo, hi = np.maximum(at - SEM_WINDOW, 0), np.minimum(at + SEM_WINDOW + 1, n)
+    ctx = acc[hi] - acc[lo] - vec
+    norm = np.linalg.norm(ctx, axis=1)
+    ok_ctx = norm > 1e-6
+    ctx = ctx / np.where(ok_ctx, norm, 1.0)[:, None]
+    fit = np.where(has & ok_ctx, np.einsum("ij,ij->i", vec, ctx), np.nan)
+    feats[:, IDX["sem_fit"]] = fit
+    sem_gain = np.full(n, np.nan)
+    sem_best = np.full(n, np.nan)
+    if len(own):
+        # a long page has ~10^6 candidates: their vectors are gathered a slice at a time
+        cfit = np.empty(len(own))
+        for a in range(0, len(own), SEM_CHUNK):
+            cvec, chas = vectors.load().of(cand[a : a + SEM_CHUNK])
+            dots = np.einsum("ij,ij->i", cvec, ctx[own[a : a + SEM_CHUNK]])
+            cfit[a : a + SEM_CHUNK] = np.where(chas, dots, np.nan)
+        cfit -= fit[own]
+        usable = np.isfinite(cfit) & (gains > 0)
+        col = np.full(n, -np.inf)
+        np.maximum.at(col, own[usable], cfit[usable])
+        sem_gain = np.where(np.isfinite(col), col, np.nan)
+        got = best_at >= 0
+        sem_best[got] = cfit[best_at[got]]
+    feats[:, IDX["sem_gain"]] = sem_gain
+    feats[:, IDX["sem_gain_best"]] = sem_best
+
+
+def semantic_fits(ev: Evidence, i: int, replacements: Sequence[str]) -> tuple[float, list[float]]:
+    """``sem_fit`` of evidence word ``i`` and the fit each of ``replacements`` would have in
+    its place (NaN without a vector), against the same neighbours: the figures a diagnostic
+    quotes.  Recomputed for the one word (the evidence keeps only the features)."""
+    lm = load_phrase_model()
+    lo, hi = max(0, i - SEM_WINDOW), min(len(ev.words), i + SEM_WINDOW + 1)
+    ids = np.asarray([lm.wid(ev.words[k].text.lower()) for k in range(lo, hi)])
+    vec, _ = vectors.load().of(ids)
+    ctx = vec.sum(axis=0) - vec[i - lo]
+    norm = float(np.linalg.norm(ctx))
+    cand, chas = vectors.load().of(np.asarray([lm.wid(r.lower()) for r in replacements], dtype=np.int64))
+    if norm <= 1e-6:
+        return math.nan, [math.nan] * len(replacements)
+    ctx /= norm
+    fits = [float(c @ ctx) if ok else math.nan for c, ok in zip(cand, chas, strict=True)]
+    return float(ev.features[i, IDX["sem_fit"]]), fits
+
+
 def region_features(
     rows: np.ndarray, words: int, glitches: int, p_word: np.ndarray | None = None
 ) -> list[float]:
@@ -538,6 +608,12 @@ def region_table(
     def mean(values: np.ndarray) -> np.ndarray:
         sums: np.ndarray = np.bincount(group, weights=values.astype(np.float64), minlength=k)
         return sums / per
+
+    def nanmean(values: np.ndarray) -> np.ndarray:
+        ok = np.isfinite(values)
+        sums = np.bincount(group, weights=np.where(ok, values, 0.0), minlength=k)
+        count = np.bincount(group, weights=ok.astype(np.float64), minlength=k)
+        return np.where(count > 0, sums / np.maximum(count, 1.0), np.nan)
 
     g = rows[:, IDX["gain"]]
     syn = np.maximum(rows[:, IDX["gain_moby"]], rows[:, IDX["gain_map"]])
@@ -567,6 +643,8 @@ def region_table(
         mean(rows[:, IDX["in_map"]]),
         np.bincount(group, weights=rows[:, IDX["pack_hit"]], minlength=k) * per100,
         np.asarray(glitches, dtype=np.float64) * per100,
+        nanmean(rows[:, IDX["sem_fit"]]),
+        mean(np.nan_to_num(rows[:, IDX["sem_gain"]], nan=0.0) >= 0.2),
         mean(p_word),
         mean(p_word >= 0.3),
         mean(p_word >= 0.5),

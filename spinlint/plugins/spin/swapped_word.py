@@ -16,6 +16,7 @@ from spinlint.detect.evidence import (
     in_map,
     phrase_gains,
     ranked,
+    semantic_fits,
     synonyms_first,
 )
 from spinlint.detect.model import Scores, scores
@@ -40,6 +41,7 @@ def min_probability() -> float:
 
 
 MAX_SUGGESTIONS = 3
+FIT_SHOWN = 0.05  # a cosine this much higher is quoted as the original fitting better
 # Inside a document judged likely spun, a word of a paragraph more likely spun than not is
 # reported when it is more likely than not swapped given that its surroundings are spun: the
 # calibrated P(swapped | spun) of the mark stage, at least one half.  Everywhere else only the
@@ -200,6 +202,12 @@ class SwappedWord(Rule):
                     f"'{c.word}' is {_times(c.gain)} more probable than '{w.text.lower()}' here "
                     f"(trigram phrase model; candidate from {SOURCE_NAMES[c.source]})"
                 )
+                fit, (fit_c,) = semantic_fits(ev, i, [c.word])
+                if fit_c >= fit + FIT_SHOWN:  # both known (NaN compares false), and clearly better
+                    reasons.append(
+                        f"'{c.word}' fits the neighbouring words better (word-vector cosine {fit_c:.2f} "
+                        f"against {fit:.2f}, GloVe)"
+                    )
             elif ev.features[i, IDX["oov"]]:
                 reasons.append(f"'{w.text}' is not in the phrase model's 72k-word vocabulary")
             else:
@@ -220,10 +228,16 @@ class SwappedWord(Rule):
                 evidence_items.append((f"sentence gain -> {text}", f"{gain:.2f} nats ({NEURAL_NAME})"))
         for i in group:
             w = words[i]
-            for c in ranked(w)[:MAX_SUGGESTIONS]:
+            options = ranked(w)[:MAX_SUGGESTIONS]
+            fit, fits = semantic_fits(ev, i, [c.word for c in options])
+            if math.isfinite(fit):
+                evidence_items.append((f"semantic fit {w.text.lower()}", f"{fit:.2f} cosine (GloVe)"))
+            for c, fit_c in zip(options, fits, strict=True):
                 evidence_items.append(
                     (f"gain {w.text.lower()}->{c.word}", f"{c.gain:.2f} log10 ({c.source})")
                 )
+                if math.isfinite(fit_c):
+                    evidence_items.append((f"semantic fit {c.word}", f"{fit_c:.2f} cosine (GloVe)"))
         return self.diagnostic(
             span,
             message,
