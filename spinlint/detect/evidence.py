@@ -549,18 +549,23 @@ def _semantic(
     sem_gain = np.full(n, np.nan)
     sem_best = np.full(n, np.nan)
     if len(own):
-        # a long page has ~10^6 candidates: their vectors are gathered a slice at a time
-        cfit = np.empty(len(own))
-        for a in range(0, len(own), SEM_CHUNK):
-            cvec, chas = vectors.load().of(cand[a : a + SEM_CHUNK])
-            dots = np.einsum("ij,ij->i", cvec, ctx[own[a : a + SEM_CHUNK]])
-            cfit[a : a + SEM_CHUNK] = np.where(chas, dots, np.nan)
-        cfit -= fit[own]
-        usable = np.isfinite(cfit) & (gains > 0)
-        col = np.full(n, -np.inf)
-        np.maximum.at(col, own[usable], cfit[usable])
-        sem_gain = np.where(np.isfinite(col), col, np.nan)
+        # only the candidates the features read: those that gain, and each word's best
+        needed = gains > 0
         got = best_at >= 0
+        needed[best_at[got]] = True
+        at = np.flatnonzero(needed)
+        # a long page has ~10^5 such candidates: their vectors are gathered a slice at a time
+        cfit = np.full(len(own), np.nan)
+        for a in range(0, len(at), SEM_CHUNK):
+            part = at[a : a + SEM_CHUNK]
+            cvec, chas = vectors.load().of(cand[part])
+            dots = np.einsum("ij,ij->i", cvec, ctx[own[part]])
+            cfit[part] = np.where(chas, dots, np.nan) - fit[own[part]]
+        usable = np.flatnonzero(np.isfinite(cfit) & (gains > 0))
+        if len(usable):  # ``own`` is sorted: each word's usable candidates are one run
+            owners = own[usable]
+            first = np.flatnonzero(np.r_[True, owners[1:] != owners[:-1]])
+            sem_gain[owners[first]] = np.maximum.reduceat(cfit[usable], first)
         sem_best[got] = cfit[best_at[got]]
     feats[:, IDX["sem_gain"]] = sem_gain
     feats[:, IDX["sem_gain_best"]] = sem_best

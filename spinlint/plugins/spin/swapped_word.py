@@ -85,7 +85,9 @@ class SwappedWord(Rule):
     Scores every content word with a trigram phrase model of US English: the window as
     written, and again with each candidate original in the slot (Moby synonyms, the spinners'
     own word map mined from the Problematic Paper Screener pairs, and words the reference
-    bigrams put beside the neighbours).  A trained, calibrated model reads these gains with
+    bigrams put beside the neighbours).  GloVe word vectors say how well the word, and each
+    candidate, fits the topic of the content words around it ("bosom" beside "tumour" and
+    "surgery" hardly does).  A trained, calibrated model reads these gains and fits with
     the word's frequency, its neighbours' evidence and the paragraph's and document's density
     of all of them, and gives the probability that the word was swapped.  Adjacent marks are
     merged into one span ("tainted beads" -> "infected droplets"); the ranked originals are
