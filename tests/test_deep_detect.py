@@ -33,6 +33,12 @@ SPUN = (
     "Offer costs fell on Monday after the focal bank raised intrigue rates once more. Brokers "
     "said the stock showcases of Europe and Asia would stay powerless for the remainder of the week.\n"
 )
+# the same story lightly spun (two swaps): since the semantic-fit features the default pass
+# marks SPUN's swaps itself, so the flip only --deep gives is shown on a lighter spin
+LIGHT = (
+    "Prices fell on Monday after the central bank raised intrigue rates once more. Brokers "
+    "said the stock showcases of Europe and Asia would stay weak for the rest of the week.\n"
+)
 
 
 def _doc(text: str, name: str = "report.md") -> Document:
@@ -163,7 +169,7 @@ def test_the_models_own_proposals_are_tried_as_originals(lm: neural.NeuralLM) ->
 @needs_model
 def test_deep_flips_a_spun_paragraph_and_leaves_the_honest_one(tmp_path: Path) -> None:
     spun, honest = tmp_path / "spun.md", tmp_path / "honest.md"
-    spun.write_text(SPUN, encoding="utf-8")
+    spun.write_text(LIGHT, encoding="utf-8")
     honest.write_text(HONEST, encoding="utf-8")
     opts = Options(use_cache=False, select=("SPN",))
     deep = Options(use_cache=False, select=("SPN",), deep=True)
@@ -177,6 +183,7 @@ def test_deep_flips_a_spun_paragraph_and_leaves_the_honest_one(tmp_path: Path) -
     assert not plain_honest.diagnostics and not deep_honest.diagnostics
     assert deep_spun.score is not None and deep_honest.score is not None
     assert deep_spun.score > deep_honest.score
+    assert not plain_spun.diagnostics  # the default pass alone leaves the light spin unmarked
 
 
 @needs_model
