@@ -42,15 +42,18 @@ def expectations(path: Path, pattern: re.Pattern[str] = EXPECT) -> set[tuple[int
     out = set()
     last_text_row = 0
     for row, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        found = list(pattern.finditer(line))
-        other = EXPECT if pattern is KNOWN else KNOWN
-        if found and not pattern.sub("", line).strip():
-            for m in found:
+        if _annotations_only(line):
+            for m in pattern.finditer(line):
                 suggestion = m.group(3) if pattern is EXPECT else None
                 out.add((last_text_row, m.group(1), m.group(2), suggestion))
-        elif line.strip() and not (other.search(line) and not other.sub("", line).strip()):
+        elif line.strip():
             last_text_row = row
     return out
+
+
+def _annotations_only(line: str) -> bool:
+    """The line holds expectation or known-false-alarm comments and nothing else."""
+    return bool(EXPECT.search(line) or KNOWN.search(line)) and not KNOWN.sub("", EXPECT.sub("", line)).strip()
 
 
 def actual(path: Path, with_fix: bool, detector: bool = True) -> set[tuple[int, str, str, str | None]]:

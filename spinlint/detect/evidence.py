@@ -535,7 +535,8 @@ def _semantic(
     side, and how much better its candidates would fit there.  A sense-blind swap ("bosom
     peril" for "breast cancer") leaves a word off its neighbours' topic; the trigram gains
     see only two words either side.  Missing vectors give NaN (the trees' missing branch)."""
-    vec, has = vectors.load().of(ids)
+    table = vectors.load()
+    vec, has = table.of(ids)
     n = len(ids)
     acc = np.vstack([np.zeros((1, vectors.DIM), np.float32), np.cumsum(vec, axis=0, dtype=np.float32)])
     at = np.arange(n)
@@ -558,7 +559,7 @@ def _semantic(
         cfit = np.full(len(own), np.nan)
         for a in range(0, len(at), SEM_CHUNK):
             part = at[a : a + SEM_CHUNK]
-            cvec, chas = vectors.load().of(cand[part])
+            cvec, chas = table.of(cand[part])
             dots = np.einsum("ij,ij->i", cvec, ctx[own[part]])
             cfit[part] = np.where(chas, dots, np.nan) - fit[own[part]]
         usable = np.flatnonzero(np.isfinite(cfit) & (gains > 0))
@@ -575,16 +576,15 @@ def semantic_fits(ev: Evidence, i: int, replacements: Sequence[str]) -> tuple[fl
     """``sem_fit`` of evidence word ``i`` and the fit each of ``replacements`` would have in
     its place (NaN without a vector), against the same neighbours: the figures a diagnostic
     quotes.  Recomputed for the one word (the evidence keeps only the features)."""
-    lm = load_phrase_model()
+    lm, table = load_phrase_model(), vectors.load()
     lo, hi = max(0, i - SEM_WINDOW), min(len(ev.words), i + SEM_WINDOW + 1)
-    ids = np.asarray([lm.wid(ev.words[k].text.lower()) for k in range(lo, hi)])
-    vec, _ = vectors.load().of(ids)
+    vec, _ = table.of(np.asarray([lm.wid(ev.words[k].text.lower()) for k in range(lo, hi)]))
     ctx = vec.sum(axis=0) - vec[i - lo]
     norm = float(np.linalg.norm(ctx))
-    cand, chas = vectors.load().of(np.asarray([lm.wid(r.lower()) for r in replacements], dtype=np.int64))
     if norm <= 1e-6:
         return math.nan, [math.nan] * len(replacements)
     ctx /= norm
+    cand, chas = table.of(np.asarray([lm.wid(r.lower()) for r in replacements], dtype=np.int64))
     fits = [float(c @ ctx) if ok else math.nan for c, ok in zip(cand, chas, strict=True)]
     return float(ev.features[i, IDX["sem_fit"]]), fits
 

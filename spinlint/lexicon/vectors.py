@@ -102,13 +102,3 @@ def load() -> WordVectors:
 
     rows, vectors, has = load_or_build("glove-50d", VERSION, _sources(), _build, isolate=True)
     return WordVectors(rows, vectors, has)
-
-
-def available() -> bool:
-    from spinlint.lexicon import MissingResource
-
-    try:
-        _root()
-    except MissingResource:
-        return False
-    return True

@@ -174,7 +174,10 @@ class SwappedWord(Rule):
         span = Span(first.start, last.end)
         spun = doc.text[span.start : span.end]
         probs = [float(s.word[i]) for i in group]
-        best: list[Candidate | None] = [next(iter(ranked(words[i])), None) for i in group]
+        options = {i: ranked(words[i])[:MAX_SUGGESTIONS] for i in group}
+        best: list[Candidate | None] = [next(iter(options[i]), None) for i in group]
+        # each word's semantic fit and its offered originals', for the message and the evidence
+        fits = {i: semantic_fits(ev, i, [c.word for c in options[i]]) for i in group}
         ranked_fixes = self._suggestions(doc, words, group, span)
         neural = self._neural(words, group, deep)
         suggestions = list(
@@ -204,7 +207,7 @@ class SwappedWord(Rule):
                     f"'{c.word}' is {_times(c.gain)} more probable than '{w.text.lower()}' here "
                     f"(trigram phrase model; candidate from {SOURCE_NAMES[c.source]})"
                 )
-                fit, (fit_c,) = semantic_fits(ev, i, [c.word])
+                fit, fit_c = fits[i][0], fits[i][1][0]  # c is options[i][0]
                 if fit_c >= fit + FIT_SHOWN:  # both known (NaN compares false), and clearly better
                     reasons.append(
                         f"'{c.word}' fits the neighbouring words better (word-vector cosine {fit_c:.2f} "
@@ -230,11 +233,10 @@ class SwappedWord(Rule):
                 evidence_items.append((f"sentence gain -> {text}", f"{gain:.2f} nats ({NEURAL_NAME})"))
         for i in group:
             w = words[i]
-            options = ranked(w)[:MAX_SUGGESTIONS]
-            fit, fits = semantic_fits(ev, i, [c.word for c in options])
+            fit, option_fits = fits[i]
             if math.isfinite(fit):
                 evidence_items.append((f"semantic fit {w.text.lower()}", f"{fit:.2f} cosine (GloVe)"))
-            for c, fit_c in zip(options, fits, strict=True):
+            for c, fit_c in zip(options[i], option_fits, strict=True):
                 evidence_items.append(
                     (f"gain {w.text.lower()}->{c.word}", f"{c.gain:.2f} log10 ({c.source})")
                 )
