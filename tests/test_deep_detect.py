@@ -117,6 +117,8 @@ def test_the_deep_model_file_loads_and_matches_its_build() -> None:
     check = det.spec["check"]
     rows = np.asarray([[math.nan if v is None else v for v in row] for row in check["dmark_rows"]])
     assert np.allclose(Stage(det.spec["dmark"]).raw(rows), check["dmark_raw"], atol=1e-6)
+    doc_rows = np.asarray([[math.nan if v is None else v for v in row] for row in check["ddoc_rows"]])
+    assert np.allclose(Stage(det.spec["ddoc"]).raw(doc_rows), check["ddoc_raw"], atol=1e-9)
     for stage in (det.doc, det.para, det.mark):
         assert np.all(np.diff(stage.cal_y) >= 0)  # calibration is monotone
         assert stage.cal_y.min() >= 0.0 and stage.cal_y.max() <= 1.0
@@ -218,3 +220,19 @@ def test_the_models_own_word_needs_the_fitted_prior_to_come_before_a_synonym(
         monkeypatch.setattr(sw, "proposal_prior", lambda prior=prior: prior)
         ranked = sw.SwappedWord._neural([word], [0], deep)
         assert ranked[0][0] == first and len(ranked) == 2  # a losing original is never offered
+
+
+def test_the_linear_document_stage_reads_probabilities_as_log_odds_and_missing_as_zero() -> None:
+    from spinlint.detect.model import Stage
+
+    spec = {
+        "linear": {"columns": [2, 0], "logit": [0], "center": [0.0, 1.0], "scale": [1.0, 2.0],
+                   "coef": [1.0, 0.5], "intercept": -1.0},
+        "calibration": {"x": [-10.0, 10.0], "y": [0.0, 1.0]},
+    }  # fmt: skip
+    stage = Stage(spec)
+    rows = np.asarray([[3.0, 99.0, 0.5], [math.nan, 99.0, 0.9]])
+    want = [0.0 + 0.5 * (3.0 - 1.0) / 2.0 - 1.0, math.log(9.0) + 0.5 * (0.0 - 1.0) / 2.0 - 1.0]
+    assert np.allclose(stage.raw(rows), want)
+    assert np.all(np.diff(stage(np.asarray([[0.0, 0, 0.1], [0.0, 0, 0.5], [0.0, 0, 0.9]]))) > 0)
+    assert len(stage.raw(np.zeros((0, 3)))) == 0

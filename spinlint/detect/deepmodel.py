@@ -6,7 +6,9 @@ its candidate originals and the model's own likeliest word for the slot.  Three 
 stages (``detector-deep.json``, written by ``python -m training.build_deep``) take the default
 pass's probabilities and features and these neural figures:
 
-1. the *deep document model*: P(document spun);
+1. the *deep document model*: P(document spun), a logistic regression on the default pass's
+   document probability and the deep pass's own document figures (``model.Linear``: a few hundred
+   training documents are too few for trees over every document feature);
 2. the *deep paragraph model*: P(paragraph spun);
 3. the *deep mark model*: P(word swapped | surroundings spun).
 

@@ -140,11 +140,39 @@ def _depth(tree: dict[str, Any]) -> int:
     return best
 
 
-class Stage:
-    """One fitted ensemble with its calibration."""
+class Linear:
+    """A logistic regression on a few of the stage's features (``spec["linear"]``): missing
+    values count as 0, the ``logit`` columns (probabilities) enter as log-odds, every column
+    is standardised as in training, and the raw score is the log-odds."""
 
     def __init__(self, spec: dict[str, Any]) -> None:
-        self.forest = Forest(spec)
+        lin = spec["linear"]
+        self.columns = np.asarray(lin["columns"], dtype=np.int64)
+        self.logit = np.asarray(lin["logit"], dtype=np.int64)  # positions within ``columns``
+        self.center = np.asarray(lin["center"], dtype=np.float64)
+        self.scale = np.asarray(lin["scale"], dtype=np.float64)
+        self.coef = np.asarray(lin["coef"], dtype=np.float64)
+        self.intercept = float(lin["intercept"])
+
+    def __call__(self, rows: np.ndarray) -> np.ndarray:
+        rows = np.asarray(rows, dtype=np.float64)
+        if len(rows) == 0:
+            return np.zeros(0)
+        x = np.nan_to_num(rows[:, self.columns], nan=0.0)
+        p = np.clip(x[:, self.logit], LOGIT_CLIP, 1 - LOGIT_CLIP)
+        x[:, self.logit] = np.log(p / (1 - p))
+        out: np.ndarray = ((x - self.center) / self.scale) @ self.coef + self.intercept
+        return out
+
+
+LOGIT_CLIP = 1e-4  # a probability feature's log-odds stay within +-9.2
+
+
+class Stage:
+    """One fitted model (boosted trees, or a logistic regression) with its calibration."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.forest: Forest | Linear = Linear(spec) if "linear" in spec else Forest(spec)
         self.cal_x = np.asarray(spec["calibration"]["x"], dtype=np.float64)
         self.cal_y = np.asarray(spec["calibration"]["y"], dtype=np.float64)
 
