@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-TREES = ["spinlint", "tests", "benchmarks", "scripts"]
+TREES = ["spinlint", "tests", "benchmarks", "scripts", "training", "rules"]
 
 
 @pytest.mark.parametrize("args", [["check"], ["format", "--check"]], ids=["lint", "format"])
