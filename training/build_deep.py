@@ -61,43 +61,48 @@ class _LinearDoc:
     def __init__(self, clf: Any, columns: list[int], logit: list[int], center: np.ndarray, scale: np.ndarray):
         self.clf, self.columns, self.logit, self.center, self.scale = clf, columns, logit, center, scale
 
-    def prepared(self, X: np.ndarray) -> np.ndarray:
-        x = np.nan_to_num(np.asarray(X, dtype=np.float64)[:, self.columns], nan=0.0)
-        p = np.clip(x[:, self.logit], runtime.LOGIT_CLIP, 1 - runtime.LOGIT_CLIP)
-        x[:, self.logit] = np.log(p / (1 - p))
-        return x
-
     def decision_function(self, X: np.ndarray) -> np.ndarray:
-        out: np.ndarray = self.clf.decision_function((self.prepared(X) - self.center) / self.scale)
+        x = runtime.linear_inputs(X, self.columns, self.logit)
+        out: np.ndarray = self.clf.decision_function((x - self.center) / self.scale)
         return out
 
 
 def fit_linear(
-    X: np.ndarray, y: np.ndarray, w: np.ndarray, names: Sequence[str]
-) -> tuple[Any, dict[str, Any]]:
-    """The document stage: a logistic regression on ``DDOC_LINEAR``, and its spec."""
+    X: np.ndarray, y: np.ndarray, w: np.ndarray, names: Sequence[str], c: float = DDOC_C
+) -> tuple[_LinearDoc, dict[str, Any]]:
+    """The document stage: a logistic regression (strength ``c``) on ``DDOC_LINEAR``, and its spec."""
     from sklearn.linear_model import LogisticRegression
 
     columns = [list(names).index(n) for n in DDOC_LINEAR]
     logit = [i for i, n in enumerate(DDOC_LINEAR) if n == "p_doc"]
-    model = _LinearDoc(None, columns, logit, np.zeros(0), np.ones(0))
-    x = model.prepared(X)
-    model.center, model.scale = x.mean(axis=0), x.std(axis=0)
-    model.scale[model.scale == 0] = 1.0
-    model.clf = LogisticRegression(C=DDOC_C, max_iter=5000).fit(
-        (x - model.center) / model.scale, y, sample_weight=w
-    )
+    x = runtime.linear_inputs(X, columns, logit)
+    center, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    clf = LogisticRegression(C=c, max_iter=5000).fit((x - center) / scale, y, sample_weight=w)
     spec = {
         "linear": {
             "columns": columns,
             "logit": logit,
-            "center": model.center.tolist(),
-            "scale": model.scale.tolist(),
-            "coef": model.clf.coef_[0].tolist(),
-            "intercept": float(model.clf.intercept_[0]),
+            "center": center.tolist(),
+            "scale": scale.tolist(),
+            "coef": clf.coef_[0].tolist(),
+            "intercept": float(clf.intercept_[0]),
         }
     }
-    return model, spec
+    return _LinearDoc(clf, columns, logit, center, scale), spec
+
+
+def wanted_docs(docs: int, calib_docs: int | None = None) -> dict[str, int]:
+    """Documents per split: ``SHARES`` of ``docs``, the calib split ``calib_docs`` if given."""
+    wanted = {k: round(docs * share) for k, share in SHARES.items()}
+    if calib_docs is not None:
+        wanted["calib"] = calib_docs
+    return wanted
+
+
+def json_rows(rows: np.ndarray) -> list[list[float | None]]:
+    """Check rows for the model file: NaN (a word the deep pass did not read) as null, strict JSON."""
+    return [[None if np.isnan(v) else float(v) for v in row] for row in rows]
 
 
 def read_document(args: tuple[corpora.Text, int]) -> dict[str, Any]:
@@ -227,10 +232,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from sklearn.metrics import brier_score_loss, roc_auc_score
 
     t0 = time.time()
-    wanted = {k: round(args.docs * share) for k, share in SHARES.items()}
-    if args.calib_docs is not None:
-        wanted["calib"] = args.calib_docs
-    by_split = sample(wanted)
+    by_split = sample(wanted_docs(args.docs, args.calib_docs))
     print({k: len(v) for k, v in by_split.items()}, file=sys.stderr)
     # rows are kept per document id: a larger sample reads only the documents it adds
     cache = os.path.join(corpora.DATA, "deep-rows.pkl")
@@ -274,10 +276,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     model["marks"] = {"min_probability": bar}
     check = calib["dmark"][0][:20]
     doc_check = calib["ddoc"][0][:10]
-    model["check"] = {  # NaN (a word the deep pass did not read) as null: strict JSON
-        "dmark_rows": [[None if np.isnan(v) else float(v) for v in row] for row in check],
+    model["check"] = {
+        "dmark_rows": json_rows(check),
         "dmark_raw": clfs["dmark"].decision_function(check).tolist(),
-        "ddoc_rows": [[None if np.isnan(v) else float(v) for v in row] for row in doc_check],
+        "ddoc_rows": json_rows(doc_check),
         "ddoc_raw": clfs["ddoc"].decision_function(doc_check).tolist(),
     }
     model["trained_on"] = {

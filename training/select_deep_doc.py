@@ -32,9 +32,7 @@ def rows(docs: int = 400, calib_docs: int = 400) -> tuple[np.ndarray, np.ndarray
     """The document rows and labels of the region and calib splits, honest/spun pairs adjacent."""
     with open(os.path.join(corpora.DATA, "deep-rows.pkl"), "rb") as fh:
         known = pickle.load(fh)
-    wanted = {k: round(docs * share) for k, share in build_deep.SHARES.items()}
-    wanted["calib"] = calib_docs
-    by_split = build_deep.sample(wanted)
+    by_split = build_deep.sample(build_deep.wanted_docs(docs, calib_docs))
     X, y = [], []
     for split in ("region", "calib"):
         stage = build_deep.stage_rows([known[t.id] for t in by_split[split]])["ddoc"]
@@ -70,16 +68,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         clf = HistGradientBoostingClassifier(random_state=0, **TREES).fit(X[tr], y[tr])
         oof[te] = clf.decision_function(X[te])
     print(report("boosted trees, all 33 features", y, oof))
-    saved = build_deep.DDOC_C
-    try:
-        for c in GRID:
-            build_deep.DDOC_C = c
-            for tr, te in folds:
-                model, _ = build_deep.fit_linear(X[tr], y[tr], np.ones(len(tr)), names)
-                oof[te] = model.decision_function(X[te])
-            print(report(f"logistic regression on DDOC_LINEAR, C = {c:g}", y, oof))
-    finally:
-        build_deep.DDOC_C = saved
+    for c in GRID:
+        for tr, te in folds:
+            model, _ = build_deep.fit_linear(X[tr], y[tr], np.ones(len(tr)), names, c)
+            oof[te] = model.decision_function(X[te])
+        print(report(f"logistic regression on DDOC_LINEAR, C = {c:g}", y, oof))
     return 0
 
 

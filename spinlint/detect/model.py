@@ -158,14 +158,23 @@ class Linear:
         rows = np.asarray(rows, dtype=np.float64)
         if len(rows) == 0:
             return np.zeros(0)
-        x = np.nan_to_num(rows[:, self.columns], nan=0.0)
-        p = np.clip(x[:, self.logit], LOGIT_CLIP, 1 - LOGIT_CLIP)
-        x[:, self.logit] = np.log(p / (1 - p))
+        x = linear_inputs(rows, self.columns, self.logit)
         out: np.ndarray = ((x - self.center) / self.scale) @ self.coef + self.intercept
         return out
 
 
 LOGIT_CLIP = 1e-4  # a probability feature's log-odds stay within +-9.2
+
+
+def linear_inputs(
+    rows: np.ndarray, columns: Sequence[int] | np.ndarray, logit: Sequence[int] | np.ndarray
+) -> np.ndarray:
+    """A linear stage's inputs before standardising (the build fits on the same): the
+    ``columns`` of ``rows``, missing values as 0, the ``logit`` positions as log-odds."""
+    x = np.nan_to_num(np.asarray(rows, dtype=np.float64)[:, columns], nan=0.0)
+    p = np.clip(x[:, logit], LOGIT_CLIP, 1 - LOGIT_CLIP)
+    x[:, logit] = np.log(p / (1 - p))
+    return x
 
 
 class Stage:
