@@ -20,6 +20,7 @@ from spinlint.detect.evidence import (
     synonyms_first,
 )
 from spinlint.detect.model import Scores, scores
+from spinlint.detect.ranker import ranker
 from spinlint.document import Document
 from spinlint.model import Diagnostic, Severity, Span
 from spinlint.packs import match_case
@@ -68,6 +69,17 @@ def marks(ev: Evidence, s: Scores | DeepScores, bar: float, deep: bool = False) 
         ):
             out.append(i)
     return out
+
+
+def offered(ev: Evidence, i: int) -> list[tuple[Candidate, float | None]]:
+    """The originals to offer for evidence word ``i``: its candidates that make the phrase
+    more probable (none: nothing is offered), most likely first by the fitted ranker
+    (``spinlint.detect.ranker``), each with the ranker's P(original); without its model
+    file, the evidence's own order (``ranked``) and no probability."""
+    fitted = ranker()
+    if fitted is None:
+        return [(c, None) for c in ranked(ev.words[i])]
+    return [(c, p) for c, p in fitted.order(ev, i)]
 
 
 def _times(gain: float) -> str:
@@ -174,11 +186,12 @@ class SwappedWord(Rule):
         span = Span(first.start, last.end)
         spun = doc.text[span.start : span.end]
         probs = [float(s.word[i]) for i in group]
-        options = {i: ranked(words[i])[:MAX_SUGGESTIONS] for i in group}
+        offers = {i: offered(ev, i)[:MAX_SUGGESTIONS] for i in group}
+        options = {i: [c for c, _ in offers[i]] for i in group}
         best: list[Candidate | None] = [next(iter(options[i]), None) for i in group]
         # each word's semantic fit and its offered originals', for the message and the evidence
         fits = {i: semantic_fits(ev, i, [c.word for c in options[i]]) for i in group}
-        ranked_fixes = self._suggestions(doc, words, group, span)
+        ranked_fixes = self._suggestions(doc, ev, group, span)
         neural = self._neural(words, group, deep)
         suggestions = list(
             dict.fromkeys([*(text for text, _ in neural), *(text for text, _ in ranked_fixes)])
@@ -236,10 +249,14 @@ class SwappedWord(Rule):
             fit, option_fits = fits[i]
             if math.isfinite(fit):
                 evidence_items.append((f"semantic fit {w.text.lower()}", f"{fit:.2f} cosine (GloVe)"))
-            for c, fit_c in zip(options[i], option_fits, strict=True):
+            for (c, p_original), fit_c in zip(offers[i], option_fits, strict=True):
                 evidence_items.append(
                     (f"gain {w.text.lower()}->{c.word}", f"{c.gain:.2f} log10 ({c.source})")
                 )
+                if p_original is not None:
+                    evidence_items.append(
+                        (f"p_original {w.text.lower()}->{c.word}", f"{p_original:.3f} (fitted ranker)")
+                    )
                 if math.isfinite(fit_c):
                     evidence_items.append((f"semantic fit {c.word}", f"{fit_c:.2f} cosine (GloVe)"))
         return self.diagnostic(
@@ -276,15 +293,16 @@ class SwappedWord(Rule):
 
     @staticmethod
     def _suggestions(
-        doc: Document, words: list[WordEvidence], group: list[int], span: Span
+        doc: Document, ev: Evidence, group: list[int], span: Span
     ) -> list[tuple[str, float | None]]:
-        """Ranked restorations of the span.  One word: its ranked candidates.  Adjacent marks:
-        every combination of each word's best candidates (or the word as written) scored
-        together by the phrase model, those with more spinner-map words first, then by joint
-        gain (``MAX_JOINT`` words at most;
-        a longer run offers each word's best), with the joint gain where one was scored."""
+        """Ranked restorations of the span.  One word: its candidates that restore the phrase,
+        in the fitted ranker's order (``offered``).  Adjacent marks: every combination of each
+        word's best candidates (or the word as written) scored together by the phrase model,
+        those with more spinner-map words first, then by joint gain (``MAX_JOINT`` words at
+        most; a longer run offers each word's best), with the joint gain where one was scored."""
+        words = ev.words
         if len(group) == 1:
-            cands = [ranked(words[group[0]])[:MAX_SUGGESTIONS]]
+            cands = [[c for c, _ in offered(ev, group[0])[:MAX_SUGGESTIONS]]]
         else:
             # each word's synonyms whether or not they gain alone: beside the other spun word
             # of the pair, the right one often does not ("breast" next to "peril")
