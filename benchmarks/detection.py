@@ -186,7 +186,21 @@ def report(
         "real_spans_confidence_08": strong_spans(real_found, real_gold, annotated_ids, 0.8),
         "synthetic_spans_in_judged_spun": _all_spans(synth_found, synthetic_gold, spun_synth),
         "reliability": reliability(run, [*synthetic_ids, *real_ids], clean_ids),
+        "paragraphs": {
+            "clean": paragraphs_reported(run, clean_ids),
+            "synthetic": paragraphs_reported(run, synthetic_ids),
+            "real": paragraphs_reported(run, real_ids),
+        },
     }
+
+
+def paragraphs_reported(run: dict[str, Any], ids: Sequence[str]) -> float | None:
+    """The share of the documents' scored paragraphs whose verdict is suspicious or worse
+    (None for a tool without paragraph verdicts)."""
+    verdicts = [v for i in ids for v in (run["by_id"][i].get("paragraphs") or ())]
+    if not verdicts:
+        return None
+    return round(sum(v != "clean" for v in verdicts) / len(verdicts), 4)
 
 
 def _all_spans(

@@ -67,7 +67,7 @@ def spinlint_options(ignore: list[str], deep: bool = False) -> Options:
 
 def spinlint_linter(ignore: list[str], deep: bool = False) -> Linter:
     from spinlint.runner import lint_file
-    from spinlint.verdict import density, verdict
+    from spinlint.verdict import density, paragraph_summaries, verdict
 
     options = spinlint_options(ignore, deep)
 
@@ -95,7 +95,12 @@ def spinlint_linter(ignore: list[str], deep: bool = False) -> Linter:
                     "pass": d.found_by,
                 }
             )
-        figures = {"density": density(result), "score": result.score, "verdict": verdict(result)}
+        figures = {
+            "density": density(result),
+            "score": result.score,
+            "verdict": verdict(result),
+            "paragraphs": [p["verdict"] for p in paragraph_summaries(result)],
+        }
         return result.words, out, figures
 
     return lint
@@ -203,6 +208,7 @@ def main(job_path: str, out_path: str) -> int:
                 "density": figures.get("density"),
                 "score": figures.get("score"),
                 "verdict": figures.get("verdict"),
+                "paragraphs": figures.get("paragraphs"),
                 "error": error,
             }
         )

@@ -281,10 +281,18 @@ def _statistics(results: list[FileResult], out: TextIO, fmt: str) -> None:
     for (code, rule), n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])):
         out.write(f"{n:>6}  {code}  {rule}\n")
     for s in summaries:
+        score = "" if s["score"] is None else f" (P(spun) = {s['score']:.2f})"
         out.write(
             f"{s['filename']}: {s['words']} words, {s['diagnostics']} diagnostics, "
-            f"density {s['density']:.2f}/1000 words, {s['verdict']}\n"
+            f"density {s['density']:.2f}/1000 words, {s['verdict']}{score}\n"
         )
+        spun = [p for p in s["paragraphs"] if p["verdict"] != "clean"]
+        for p in spun:
+            one = p["line"] == p["end_line"]
+            lines = f"line {p['line']}" if one else f"lines {p['line']}-{p['end_line']}"
+            out.write(f"    {lines}: {p['verdict']} (P(spun) = {p['score']:.2f}, {p['words']} words)\n")
+        if spun:
+            out.write(f"    {len(spun)} of {len(s['paragraphs'])} paragraphs judged spun\n")
 
 
 if __name__ == "__main__":

@@ -66,6 +66,9 @@ class FileResult:
     score: float | None = None
     deep: bool = False  # the score is the deep stages' (--deep), with their own thresholds
     incomplete: bool = False  # a rule was skipped (its resource is not installed): not cached
+    # P(paragraph spun) of each paragraph with content words, from the same stages as
+    # ``score``: (start offset, end offset, prose words, probability)
+    paragraphs: list[tuple[int, int, int, float]] = field(default_factory=list)
 
 
 class Engine:
@@ -158,6 +161,7 @@ class Engine:
         deep = doc.cache.get("spin-deep-scores")
         scored = deep if deep is not None else doc.cache.get("spin-scores")
         score = round(float(scored.document), 4) if scored is not None else None
+        paragraphs = paragraph_scores(doc, scored.paragraphs) if scored is not None else []
         from spinlint.verdict import classify_score  # (it imports this module)
 
         if score is None or classify_score(score, deep is not None) != "clean":
@@ -189,7 +193,24 @@ class Engine:
             score=score,
             deep=deep is not None,
             incomplete=bool(doc.cache.get("skipped-rules")),
+            paragraphs=paragraphs,
         )
+
+
+def paragraph_scores(doc: Document, probabilities: Sequence[float]) -> list[tuple[int, int, int, float]]:
+    """The detector's paragraphs (``spinlint.detect.evidence.paragraphs_of``) that hold
+    content words, trimmed to their text, with their prose word count and P(spun)."""
+    ev = doc.cache.get("spin-evidence")
+    if ev is None:
+        return []
+    out = []
+    for (start, end), words, p in zip(ev.paragraphs, ev.word_counts, probabilities, strict=True):
+        text = doc.text[start:end]
+        lead = len(text) - len(text.lstrip())
+        tail = len(text.rstrip())
+        if words and tail > lead:
+            out.append((start + lead, start + tail, int(words), round(float(p), 4)))
+    return out
 
 
 def _is_accepted(text: str, d: Diagnostic, accepted: set[str]) -> bool:
@@ -463,7 +484,13 @@ def lint_file(path: str, options: Options, data: bytes | None = None) -> FileRes
         if hit is not None:
             diags = [from_raw(r) for r in hit["diagnostics"]]
             return FileResult(
-                display, source, diags, hit["words"], score=hit.get("score"), deep=bool(hit.get("deep"))
+                display,
+                source,
+                diags,
+                hit["words"],
+                score=hit.get("score"),
+                deep=bool(hit.get("deep")),
+                paragraphs=[(int(a), int(b), int(n), float(p)) for a, b, n, p in hit.get("paragraphs", [])],
             )
     try:
         result = engine.lint_source(source, config, options)
@@ -478,6 +505,7 @@ def lint_file(path: str, options: Options, data: bytes | None = None) -> FileRes
                 "words": result.words,
                 "score": result.score,
                 "deep": result.deep,
+                "paragraphs": [list(p) for p in result.paragraphs],
             },
         )
     return result

@@ -288,6 +288,8 @@ DOC_COLUMNS = (
     ("score", "float64"),
     ("pass", "string"),  # which detector stages gave the score: default, or deep (--deep)
     ("verdict", "string"),
+    ("paragraphs", "int64"),  # paragraphs the detector scored
+    ("spun_paragraphs", "int64"),  # of those, judged suspicious or worse (docs/output.md)
     ("error", "string"),
     ("notice", "string"),
 )
@@ -346,6 +348,8 @@ def screen_partition(records: Sequence[Record], options: Options) -> PartitionRe
             ("score", summary.get("score")),
             ("pass", summary.get("pass")),
             ("verdict", summary.get("verdict")),
+            ("paragraphs", len(summary["paragraphs"]) if ok else None),
+            ("spun_paragraphs", sum(p["verdict"] != "clean" for p in summary["paragraphs"]) if ok else None),
             ("error", result.error),
             ("notice", result.notice),
         ):

@@ -132,6 +132,46 @@ def at_least(value: str, floor: str) -> bool:
     return VERDICTS.index(value) >= VERDICTS.index(floor)
 
 
+# A paragraph is judged spun inside a document judged spun: when P(paragraph spun) reaches a
+# bar fitted with the detector (``training.build.paragraph_bar``: the lowest at which the
+# paragraphs so reported in the calibration split's partly spun documents are spun 90 % of
+# the time; 0.71 in the shipped model), it takes the document's verdict.  A paragraph's
+# probability reads its document's evidence too (``spinlint.detect.model.PARA_FEATURES``), so
+# the document verdict, with its fitted false-alarm budget (1 % and 0.2 % of honest
+# calibration documents), comes first: no paragraph of a document judged clean is flagged.
+# The deep stages' paragraph probabilities (``--deep``) are held to the same bar: they are
+# calibrated on the same splits and spinner, and their own bar would need the slow deep build.
+def paragraph_bar() -> float:
+    from spinlint.detect.model import detector
+
+    return float(detector().spec["paragraphs"]["min_probability"])
+
+
+def paragraph_verdict(document_verdict: str, probability: float) -> str:
+    """A paragraph's verdict: its document's, when P(paragraph spun) reaches ``paragraph_bar``."""
+    return document_verdict if probability >= paragraph_bar() else "clean"
+
+
+def paragraph_summaries(result: FileResult) -> list[dict[str, Any]]:
+    """One entry per scored paragraph: its first and last line (1-based), prose words,
+    P(spun) and verdict (``paragraph_verdict``)."""
+    if result.source is None or not result.paragraphs:
+        return []
+    doc_verdict = verdict(result)
+    out = []
+    for start, end, words, p in result.paragraphs:
+        out.append(
+            {
+                "line": result.source.location(start).row,
+                "end_line": result.source.location(max(end - 1, start)).row,
+                "words": words,
+                "score": p,
+                "verdict": paragraph_verdict(doc_verdict, p),
+            }
+        )
+    return out
+
+
 def file_summary(result: FileResult) -> dict[str, Any]:
     """Per-file figures for ``--statistics``, ``--format json --summary`` and SARIF run
     properties (the keys are part of the JSON contract)."""
@@ -143,4 +183,5 @@ def file_summary(result: FileResult) -> dict[str, Any]:
         "score": result.score,
         "pass": "deep" if result.deep else "default",  # which stages decided the score
         "verdict": verdict(result),
+        "paragraphs": paragraph_summaries(result),
     }

@@ -94,7 +94,9 @@ def test_more_words_never_raise_the_verdict(confs: list[float], words: int) -> N
 def test_file_summary_keys_are_the_json_contract() -> None:
     r = _result([0.9], words=300)
     s = v.file_summary(r)
-    assert set(s) == {"filename", "words", "diagnostics", "density", "score", "pass", "verdict"}
+    keys = {"filename", "words", "diagnostics", "density", "score", "pass", "verdict", "paragraphs"}
+    assert set(s) == keys
+    assert s["paragraphs"] == []  # no detector ran: no paragraph scores
     assert s["density"] == round(v.density(r), 3)
     assert s["verdict"] == v.verdict(r)
     assert s["score"] is None  # no detector ran: the density decides
@@ -172,7 +174,16 @@ def test_plain_json_stays_an_array_and_summary_wraps_it(docs: Path) -> None:
     files = {f["filename"]: f for f in obj["files"]}
     assert set(files) == {"spun.md", "diluted.md", "honest.md"}
     for f in files.values():
-        assert set(f) == {"filename", "words", "diagnostics", "density", "score", "pass", "verdict"}
+        assert set(f) == {
+            "filename",
+            "words",
+            "diagnostics",
+            "density",
+            "score",
+            "pass",
+            "verdict",
+            "paragraphs",
+        }
         assert f["score"] is None  # --select GLT: the detector did not run
         assert f["diagnostics"] == sum(1 for d in array if d["filename"] == f["filename"])
     assert files["spun.md"]["verdict"] == "likely-spun"
