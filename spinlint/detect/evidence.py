@@ -180,6 +180,8 @@ class Evidence:
     word_counts: list[int]  # prose words per paragraph
     table: _CandidateTable | None = field(default=None, repr=False)
     ranked: dict[int, list[Candidate]] = field(default_factory=dict, repr=False)
+    # per word: the originals SPN001 offers, with their probabilities (filled by the rule)
+    offers: dict[int, list[tuple[Candidate, float | None]]] = field(default_factory=dict, repr=False)
 
     @cached_property
     def word_paragraphs(self) -> np.ndarray:

@@ -76,10 +76,19 @@ def offered(ev: Evidence, i: int) -> list[tuple[Candidate, float | None]]:
     more probable (none: nothing is offered), most likely first by the fitted ranker
     (``spinlint.detect.ranker``), each with the ranker's P(original); without its model
     file, the evidence's own order (``ranked``) and no probability."""
+    if i not in ev.offers:
+        prefetch_offers(ev, [i])
+    return ev.offers[i]
+
+
+def prefetch_offers(ev: Evidence, indices: Sequence[int]) -> None:
+    """Rank the originals of the words ``indices`` at once (``offered`` then reads them)."""
+    todo = [i for i in dict.fromkeys(indices) if i not in ev.offers]
     fitted = ranker()
     if fitted is None:
-        return [(c, None) for c in ranked(ev.words[i])]
-    return [(c, p) for c, p in fitted.order(ev, i)]
+        ev.offers.update({i: [(c, None) for c in ranked(ev.words[i])] for i in todo})
+    elif todo:
+        ev.offers.update({i: [(c, p) for c, p in order] for i, order in fitted.orders(ev, todo).items()})
 
 
 def _times(gain: float) -> str:
@@ -150,6 +159,7 @@ class SwappedWord(Rule):
         view: Scores | DeepScores = s if deep is None else deep  # the stages that decide
         view_bar = bar if deep is None else deep_min_probability()
         marked = marks(ev, view, view_bar, deep=deep is not None)
+        prefetch_offers(ev, marked)
         by_default = set(marked if deep is None else marks(ev, s, bar, deep=False))
         groups: list[list[int]] = []
         for i in marked:
