@@ -33,6 +33,7 @@ from spinlint.detect.model import Forest
 from spinlint.lexicon import originals
 from spinlint.lexicon.phrase import load as load_phrase_model
 
+ROW_CHUNK = 2048
 OUT_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "ranker.json")
 FORMAT = 1
 FEATURES = (
@@ -62,7 +63,8 @@ def candidate_rows(ev: Evidence, i: int, cands: list[Candidate]) -> np.ndarray:
     if not cands:
         return np.zeros((0, len(FEATURES)))
     lm_uni = ev.features[i, IDX["unigram_lp"]]
-    moby = originals.original_tags(w.text.lower())
+    # uncached, as the evidence reads it: the look-up's own cache would keep ~2k words' dicts
+    moby = originals.original_tags.__wrapped__(w.text.lower())
     _, fits = semantic_fits(ev, i, [c.word for c in cands])
     fit = ev.features[i, IDX["sem_fit"]]
     best = max(c.gain for c in cands)
@@ -115,8 +117,11 @@ class Ranker:
         self.forest = Forest(self.spec)
 
     def scores(self, rows: np.ndarray) -> np.ndarray:
-        """The model's P(candidate is the original), one per row (from the trees' log-odds)."""
-        out: np.ndarray = 1.0 / (1.0 + np.exp(-self.forest(rows)))
+        """The model's P(candidate is the original), one per row (from the trees' log-odds),
+        ``ROW_CHUNK`` rows at a time: the trees' walk holds a few arrays of rows x trees, and
+        a long spun page's 900 marks have 18,000 rows (~100 MB at once; ~10 MB a chunk)."""
+        raw = [self.forest(rows[a : a + ROW_CHUNK]) for a in range(0, len(rows), ROW_CHUNK)]
+        out: np.ndarray = 1.0 / (1.0 + np.exp(-np.concatenate(raw))) if raw else np.zeros(0)
         return out
 
     def order(self, ev: Evidence, i: int) -> list[tuple[Candidate, float]]:
