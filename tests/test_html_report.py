@@ -449,3 +449,26 @@ def test_browser_overlapping_marks_show_every_diagnostic(browser: Any, tmp_path:
     )
     lex[-1].click()
     assert all("sel" in m.get_attribute("class").split() for m in lex)
+
+
+def test_the_report_gives_each_files_score_and_its_paragraphs_judged_spun(tmp_path: Path) -> None:
+    spun_text = (
+        "Offer costs fell on Monday after the focal bank raised intrigue rates once more. Brokers "
+        "said the stock showcases of Europe and Asia would stay powerless for the remainder of the week."
+    )
+    path = tmp_path / "story.md"
+    path.write_text(f"{spun_text}\n\n{spun_text}\n", encoding="utf-8")
+    r = lint_file(str(path), Options(use_cache=False))  # the detector runs: a score
+    assert r.score is not None
+    soup = BeautifulSoup(_render([r]), "html.parser")
+    cells = [td.get_text() for td in soup.select("table.overview tbody tr td.num")]
+    assert cells[0] == f"{r.score:.2f}"  # the P(spun) column
+    figures = soup.select_one("#file-0 .figures").get_text()
+    assert f"P(spun) {r.score:.2f} (default pass)" in figures
+    reported = [p for p in verdict_mod.paragraph_summaries(r) if p["verdict"] != "clean"]
+    listed = soup.select("#file-0 details.paras li")
+    assert len(listed) == len(reported) > 0
+    for li, p in zip(listed, reported, strict=True):
+        assert f"P(spun) {p['score']:.2f}" in li.get_text()
+        target = li.a["href"].lstrip("#")
+        assert soup.find(id=target)["data-line"] == str(p["line"])  # the link lands on its paragraph
