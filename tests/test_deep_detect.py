@@ -201,6 +201,16 @@ def test_json_says_which_pass_found_each_diagnostic(
     assert {d["pass"] for d in data["diagnostics"]} <= {"default", "deep"}
     assert any(d["pass"] == "deep" for d in data["diagnostics"])
     assert data["files"][0]["pass"] == "deep"
+    # the paragraphs are scored by the same (deep) stages as the file
+    from spinlint.detect.deepmodel import deep_scores
+    from spinlint.verdict import paragraph_bar
+
+    paras = data["files"][0]["paragraphs"]
+    e = deep_scores(_doc(SPUN, "spun.md"), 1)
+    assert [p["score"] for p in paras] == [round(float(x), 4) for x in e.paragraphs]
+    for p in paras:
+        judged = data["files"][0]["verdict"] != "clean" and p["score"] >= paragraph_bar()
+        assert (p["verdict"] != "clean") == judged
 
 
 def test_the_models_own_word_needs_the_fitted_prior_to_come_before_a_synonym(
