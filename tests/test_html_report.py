@@ -472,3 +472,7 @@ def test_the_report_gives_each_files_score_and_its_paragraphs_judged_spun(tmp_pa
         assert f"P(spun) {p['score']:.2f}" in li.get_text()
         target = li.a["href"].lstrip("#")
         assert soup.find(id=target)["data-line"] == str(p["line"])  # the link lands on its paragraph
+    # the detector's marks have a family of their own in the legend and the highlights
+    spn = soup.select("mark.f-SPN[data-d]")
+    assert spn and all(m["title"].startswith("SPN") for m in spn)
+    assert "detector" in soup.select_one("section.legend").get_text()

@@ -58,6 +58,7 @@ FAMILIES: dict[str, Family] = {
     "ENT": Family("ENT", "entity", "E", "#CC79A7", "dashed"),
     "LEX": Family("LEX", "lexical", "L", "#E69F00", "wavy"),
     "TPF": Family("TPF", "tortured-phrase pack", "T", "#56B4E9", "solid", "underline overline"),
+    "SPN": Family("SPN", "detector", "S", "#000000", "dashed", "underline overline"),
 }
 OTHER = Family("other", "other", "O", "#666666", "dotted", "underline overline")
 ALL_FAMILIES = (*FAMILIES.values(), OTHER)
