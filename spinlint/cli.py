@@ -272,7 +272,7 @@ def _apply_fixes(results: list[FileResult], options: Options, args: argparse.Nam
 
 
 def _statistics(results: list[FileResult], out: TextIO, fmt: str) -> None:
-    from spinlint.verdict import file_summary
+    from spinlint.verdict import file_summary, paragraph_lines
 
     counts = Counter((d.code, d.rule) for r in results for d in r.diagnostics)
     summaries = [file_summary(r) for r in results]
@@ -288,9 +288,9 @@ def _statistics(results: list[FileResult], out: TextIO, fmt: str) -> None:
         )
         spun = [p for p in s["paragraphs"] if p["verdict"] != "clean"]
         for p in spun:
-            one = p["line"] == p["end_line"]
-            lines = f"line {p['line']}" if one else f"lines {p['line']}-{p['end_line']}"
-            out.write(f"    {lines}: {p['verdict']} (P(spun) = {p['score']:.2f}, {p['words']} words)\n")
+            out.write(
+                f"    {paragraph_lines(p)}: {p['verdict']} (P(spun) = {p['score']:.2f}, {p['words']} words)\n"
+            )
         if spun:
             out.write(f"    {len(spun)} of {len(s['paragraphs'])} paragraphs judged spun\n")
 

@@ -200,9 +200,9 @@ class Engine:
 def paragraph_scores(doc: Document, probabilities: Sequence[float]) -> list[tuple[int, int, int, float]]:
     """The detector's paragraphs (``spinlint.detect.evidence.paragraphs_of``) that hold
     content words, trimmed to their text, with their prose word count and P(spun)."""
-    ev = doc.cache.get("spin-evidence")
-    if ev is None:
-        return []
+    from spinlint.detect.evidence import evidence  # (numpy: only once the detector has run)
+
+    ev = evidence(doc)  # computed already: the scores were made from it
     out = []
     for (start, end), words, p in zip(ev.paragraphs, ev.word_counts, probabilities, strict=True):
         text = doc.text[start:end]

@@ -172,6 +172,13 @@ def paragraph_summaries(result: FileResult) -> list[dict[str, Any]]:
     return out
 
 
+def paragraph_lines(paragraph: dict[str, Any], dash: str = "-") -> str:
+    """ "line 3" or "lines 3-4" for an entry of ``paragraph_summaries``."""
+    if paragraph["line"] == paragraph["end_line"]:
+        return f"line {paragraph['line']}"
+    return f"lines {paragraph['line']}{dash}{paragraph['end_line']}"
+
+
 def file_summary(result: FileResult) -> dict[str, Any]:
     """Per-file figures for ``--statistics``, ``--format json --summary`` and SARIF run
     properties (the keys are part of the JSON contract)."""

@@ -278,6 +278,18 @@ def precision_recall(p: np.ndarray, y: np.ndarray, cut: float) -> tuple[float, f
 MAX_CLEAN_MARKS_PER_1000 = 0.1
 
 
+def region_scores(
+    d: dict[str, Any], stages: dict[str, runtime.Stage]
+) -> tuple[np.ndarray, runtime.Regions, float, np.ndarray]:
+    """One version's word screen output, region rows, P(document spun) and P(paragraph spun)
+    from the fitted stages, as ``runtime.Detector.score`` computes them."""
+    e = d["evidence"]
+    p_screen = stages["screen"](e.features)
+    reg = runtime.regions(e, d["words"], p_screen)
+    p_doc = float(stages["doc"](np.asarray([reg.doc]))[0])
+    return p_screen, reg, p_doc, stages["para"](np.asarray(reg.paras))
+
+
 def mark_threshold(examples: list[dict[str, Any]], stages: dict[str, runtime.Stage]) -> float:
     marks: list[np.ndarray] = []
     words = 0
@@ -287,9 +299,7 @@ def mark_threshold(examples: list[dict[str, Any]], stages: dict[str, runtime.Sta
         words += d["words"]
         if not len(e.words):
             continue
-        p_screen = stages["screen"](e.features)
-        reg = runtime.regions(e, d["words"], p_screen)
-        p_para = stages["para"](np.asarray(reg.paras))
+        p_screen, reg, _, p_para = region_scores(d, stages)
         given = stages["mark"](runtime.mark_rows(e, p_screen, reg))
         marks.append(given * p_para[e.word_paragraphs])
     return lowest_bar(np.concatenate(marks) if marks else np.zeros(0), words)
@@ -323,10 +333,7 @@ def paragraph_rows(
         e = d["evidence"]
         if not len(e.words):
             continue
-        p_screen = stages["screen"](e.features)
-        reg = runtime.regions(e, d["words"], p_screen)
-        p_doc = float(stages["doc"](np.asarray([reg.doc]))[0])
-        p_para = stages["para"](np.asarray(reg.paras))
+        _, _, p_doc, p_para = region_scores(d, stages)
         labels = d["para_label"] if name == "spun" else [0] * len(p_para)
         partly = 0 < sum(labels) < len(labels)
         for k, p in enumerate(p_para):

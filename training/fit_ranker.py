@@ -4,8 +4,9 @@ SPN001 offers a swapped word's likely originals.  This script fits which of its 
 (``spinlint.detect.evidence``: Moby synonyms, the spinners' word map, slot words) is the
 original, from the features of ``spinlint.detect.ranker.FEATURES``, on the swaps of the
 training spinner (``training.spinner``) in the same honest documents and splits as
-``training.build``: fitted on documents of the ``word`` and ``region`` splits, the model's
-strength chosen on ``calib``, reported on ``test``.  The benchmark's texts and the real
+``training.build``: boosted trees fitted on documents of the ``word`` and ``region``
+splits (a logistic regression beside them, for comparison only), checked on ``calib``,
+reported on ``test``.  The benchmark's texts and the real
 spinner dev set are never read.
 
 A row is one candidate of one swapped word (a single-word swap of a single-word original);
@@ -14,8 +15,8 @@ candidates teach the ranking (for the others no order is right); the report give
 accuracy over those and over all single-word swaps, beside the evidence's own order
 (``evidence.ranked``, source then gain), which SPN001 offered before.
 
-Writes ``spinlint/detect/ranker.json`` (coefficients, standardisation, feature names and
-check rows with scikit-learn's own outputs) and ``training/REPORT-ranker.md``.
+Writes ``spinlint/detect/ranker.json`` (the trees, feature names, training data and check
+rows with scikit-learn's own outputs) and ``training/REPORT-ranker.md``.
 """
 
 from __future__ import annotations

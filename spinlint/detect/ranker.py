@@ -124,15 +124,12 @@ class Ranker:
         out: np.ndarray = 1.0 / (1.0 + np.exp(-np.concatenate(raw))) if raw else np.zeros(0)
         return out
 
-    def order(self, ev: Evidence, i: int) -> list[tuple[Candidate, float]]:
-        """The candidates of evidence word ``i`` that make the phrase more probable (the ones
-        a one-word fix may offer), most likely original first, each with its probability.
-        The features are those of the word's whole candidate list, as in training."""
-        return self.orders(ev, [i])[i]
-
     def orders(self, ev: Evidence, indices: list[int]) -> dict[int, list[tuple[Candidate, float]]]:
-        """``order`` for several words, their rows scored in one call (a call of the trees
-        costs about as much for one word's twenty rows as for a page of marks)."""
+        """For each evidence word of ``indices``: its candidates that make the phrase more
+        probable (the ones a one-word fix may offer), most likely original first, each with
+        its probability.  The features are those of the word's whole candidate list, as in
+        training; all the words' rows are scored in one call (a call of the trees costs about
+        as much for one word's twenty rows as for a page of marks)."""
         lists = {i: ev.words[i].candidates for i in indices}
         parts = [candidate_rows(ev, i, lists[i]) for i in indices]
         p = self.scores(np.vstack(parts)) if parts else np.zeros(0)

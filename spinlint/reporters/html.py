@@ -300,8 +300,9 @@ def _file_section(view: _FileView, first_id: int, ctx: Context) -> tuple[str, li
 
     body: list[str] = []
     cells: list[str] = []
+    rows = [src.location(s).row for s, _ in paras]
     for p, (s, e) in enumerate(paras):
-        row = src.location(s).row
+        row = rows[p]
         words = sum(1 for _ in WORD.finditer(prose, s, e))
         dens = verdict_mod.density_of(weight[p], words)
         pid = f"f{fi}-p{p}"
@@ -329,19 +330,13 @@ def _file_section(view: _FileView, first_id: int, ctx: Context) -> tuple[str, li
         else '<p class="none">No diagnostics.</p>'
     )
     score = "" if r.score is None else f" · P(spun) {r.score:.2f} ({'deep' if r.deep else 'default'} pass)"
-    rows = [src.location(a).row for a, _ in paras]
     spun_items = []
     for para in verdict_mod.paragraph_summaries(r):
         if para["verdict"] == "clean":
             continue
         at = max(bisect.bisect_right(rows, para["line"]) - 1, 0)  # the page paragraph holding it
-        lines = (
-            f"line {para['line']}"
-            if para["line"] == para["end_line"]
-            else (f"lines {para['line']}–{para['end_line']}")
-        )
         spun_items.append(
-            f'<li><a href="#f{fi}-p{at}">{lines}</a>: '
+            f'<li><a href="#f{fi}-p{at}">{verdict_mod.paragraph_lines(para, "–")}</a>: '
             f"{esc(para['verdict'])}, P(spun) {para['score']:.2f}</li>"
         )
     spun_list = (
