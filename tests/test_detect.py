@@ -426,9 +426,24 @@ def test_adjacent_swaps_are_restored_together(tmp_path) -> None:  # type: ignore
     path = tmp_path / "spun.md"
     path.write_text(ABSTRACT + "\n")
     result = lint_file(str(path), Options(use_cache=False, select=("SPN",)))
-    pair = next(d for d in result.diagnostics if path.read_text()[d.span.start : d.span.end] == "bosom peril")
-    assert pair.suggestions[0] == "breast cancer"
-    assert "'breast cancer' is" in pair.message and "more probable here than 'bosom peril'" in pair.message
+    text = path.read_text()
+    pair = next(d for d in result.diagnostics if "bosom peril" in text[d.span.start : d.span.end])
+    assert "breast cancer" in pair.suggestions[0]
+    assert f"more probable here than '{text[pair.span.start : pair.span.end]}'" in pair.message
+
+
+def test_a_long_run_of_marks_is_restored_in_pieces() -> None:
+    """Past MAX_JOINT words a run is restored by the best partition into jointly scored
+    pieces: the pair inside it is still restored together."""
+    from spinlint.plugins.spin.swapped_word import MAX_JOINT, SwappedWord
+
+    doc = document("The new tool can now peruse bosom peril checks in three hospitals.")
+    names = ["peruse", "bosom", "peril", "checks"]
+    idx = [next(i for i, w in enumerate(doc.words) if w.text == n) for n in names]
+    assert len(idx) > MAX_JOINT
+    picks = [["read"], ["breast", "chest"], ["cancer", "danger"], ["scans"]]
+    choice = SwappedWord._chunked(doc, idx, picks, [set(), set(), set(), set()])
+    assert choice[1:3] == ["breast", "cancer"]
 
 
 def test_phrase_gains_score_joint_replacements() -> None:
@@ -467,11 +482,15 @@ def test_changed_source_code_invalidates_cached_results(tmp_path: Path, monkeypa
     assert runner.cache_key(b"text", Config(), Options(), engine, "a.md") != before
 
 
-def test_inside_a_likely_spun_document_the_lower_bar_applies() -> None:
+def test_inside_a_likely_spun_document_the_lower_bar_applies(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     from types import SimpleNamespace
 
+    from spinlint.detect import model
     from spinlint.plugins.spin.swapped_word import IN_SPUN_BAR, marks
     from spinlint.verdict import score_thresholds
+
+    # the tiers alone: the density recalibration is left out (tested below)
+    monkeypatch.setattr(model.detector(), "density", None)
 
     suspicious, likely = score_thresholds()
     bar = 0.76
@@ -491,6 +510,62 @@ def test_inside_a_likely_spun_document_the_lower_bar_applies() -> None:
     # a merely suspicious (or honest) document keeps to the high-confidence bar
     assert marks(ev_, scores_of((suspicious + likely) / 2), bar) == [0]  # type: ignore[arg-type]
     assert marks(ev_, scores_of(0.1), bar) == [0]  # type: ignore[arg-type]
+
+
+def test_density_recalibration_rises_with_the_word_and_with_its_document() -> None:
+    from spinlint.detect import model
+
+    density = model.detector().density
+    assert density is not None, "the shipped model has its density recalibration"
+    sparse = np.array([0.05] * 18 + [0.3, 0.55])
+    dense = np.array([0.6] * 18 + [0.3, 0.55])
+    for doc in (sparse, dense):
+        p = density(doc)
+        assert np.all((p > 0) & (p < 1))
+        assert np.all(np.diff(p[np.argsort(doc, kind="stable")]) >= 0)  # likelier stays likelier
+    # the same words in a document whose other words look swapped too are likelier swapped
+    assert density(dense)[-2] > density(sparse)[-2]
+    assert density(dense)[-1] > density(sparse)[-1]
+    assert len(density(np.zeros(0))) == 0
+
+
+def test_density_rows_are_the_word_the_documents_mean_and_share() -> None:
+    from spinlint.detect import model
+
+    rows = model.density_rows(np.array([0.2, 0.6, 0.9, 0.3]))
+    assert rows.shape == (4, len(model.DENSITY_FEATURES))
+    assert rows[1, 0] == pytest.approx(np.log(0.6 / 0.4))
+    assert np.all(rows[:, 1] == pytest.approx(np.log(0.5 / 0.5)))  # mean 0.5
+    share = 0.02 + 0.96 * 0.5  # two of four at 0.5 or more, smoothed
+    assert np.all(rows[:, 2] == pytest.approx(np.log(share / (1 - share))))
+
+
+def test_a_likely_spun_document_gets_recalibrated_marks_an_honest_one_does_not() -> None:
+    from types import SimpleNamespace
+
+    from spinlint.plugins.spin.swapped_word import reading
+    from spinlint.verdict import score_thresholds
+
+    _, likely = score_thresholds()
+    ev_ = SimpleNamespace(words=[SimpleNamespace(paragraph=p) for p in (0, 0, 0, 1)])
+
+    def scores_of(document: float) -> SimpleNamespace:
+        given = np.array([0.7, 0.6, 0.45, 0.6])
+        return SimpleNamespace(
+            document=document,
+            paragraphs=[0.95, 0.2],
+            word_given_spun=given,
+            word=given * np.array([0.95, 0.95, 0.95, 0.2]),
+        )
+
+    honest = reading(ev_, scores_of(0.1))  # type: ignore[arg-type]
+    assert not honest.recalibrated and not honest.spun.any()
+    assert list(honest.given) == [0.7, 0.6, 0.45, 0.6]
+    spun = reading(ev_, scores_of(likely))  # type: ignore[arg-type]
+    assert spun.recalibrated and list(spun.spun) == [True, True, True, False]
+    assert spun.given[3] == 0.6  # a paragraph judged honest keeps its probabilities
+    assert spun.given[0] > spun.given[1] > spun.given[2]
+    assert spun.word[:3] == pytest.approx(spun.given[:3] * 0.95)
 
 
 def test_soft_evidence_waits_for_the_detectors_verdict(tmp_path: Path) -> None:

@@ -74,15 +74,28 @@ def _document(text: str) -> Any:
 Swap = tuple[int, int, str]  # a swapped span of the spun text and the spinner's original
 
 
-def spin_versions(text: corpora.Text, seed: int) -> list[tuple[str, str, list[int], list[Swap]]]:
-    """The document as written and spun: (name, text, paragraph labels, swaps)."""
+# The training spin takes 10-40 % of content words, as the issue asked of a spinner that
+# imitates real ones; the real dev set's spinners swap more densely (39-82 % of the evidence's
+# words lie in gold spans).  The density recalibration (``density_fit``) is fitted on the
+# calibration split spun again across this wider range, and reported on the test split spun at
+# the denser end too.
+RATES = (0.1, 0.4)
+WIDE_RATES = (0.1, 0.8)
+DENSE_RATES = (0.5, 0.8)
+
+
+def spin_versions(
+    text: corpora.Text, seed: int, rates: tuple[float, float] = RATES
+) -> list[tuple[str, str, list[int], list[Swap]]]:
+    """The document as written and spun at a rate drawn from ``rates``: (name, text,
+    paragraph labels, swaps)."""
     from spinlint.plugins.collocation.scan import stop_words
 
     rng = random.Random(seed)
     stop = stop_words()
     paras = list(text.paragraphs)
     mixed = len(paras) > 1 and rng.random() < 0.25
-    rate = rng.uniform(0.1, 0.4)
+    rate = rng.uniform(*rates)
     spun_paras, para_labels, changes = [], [], []
     offset = 0
     for p in paras:
@@ -112,11 +125,14 @@ def labels_of(e: Any, swaps: Sequence[Swap], labels: list[int]) -> tuple[np.ndar
     return word_label, labels
 
 
-def make_example(args: tuple[corpora.Text, int]) -> dict[str, Any]:
-    """Evidence of one document as written and spun, with labels."""
-    text, seed = args
+def make_example(args: tuple[corpora.Text, int, tuple[float, float], bool]) -> dict[str, Any]:
+    """Evidence of one document as written and spun (or, with ``spun_only``, spun only), with
+    labels."""
+    text, seed, rates, spun_only = args
     out = {}
-    for name, body, labels, spans in spin_versions(text, seed):
+    for name, body, labels, spans in spin_versions(text, seed, rates):
+        if spun_only and name != "spun":
+            continue
         doc = _document(body)
         e = ev.compute(doc)
         e.drop_candidates()  # not needed for fitting; keeps the pickle small
@@ -125,8 +141,13 @@ def make_example(args: tuple[corpora.Text, int]) -> dict[str, Any]:
     return out
 
 
-def collect(texts: Sequence[corpora.Text], jobs: int) -> list[dict[str, Any]]:
-    args = [(t, int(bucket(t.id + "|seed") * 1e9)) for t in texts]
+def collect(
+    texts: Sequence[corpora.Text], jobs: int, rates: tuple[float, float] = RATES, salt: str = "seed"
+) -> list[dict[str, Any]]:
+    """Every text's evidence as written and spun; with another ``salt`` (another spin of the
+    same texts) spun only."""
+    spun_only = salt != "seed"
+    args = [(t, int(bucket(f"{t.id}|{salt}") * 1e9), rates, spun_only) for t in texts]
     with Pool(jobs) as pool:
         return pool.map(make_example, args, chunksize=8)
 
@@ -134,7 +155,8 @@ def collect(texts: Sequence[corpora.Text], jobs: int) -> list[dict[str, Any]]:
 def versions(examples: list[dict[str, Any]]) -> Any:
     for ex in examples:
         for name in ("clean", "spun"):
-            yield name, ex[name]
+            if name in ex:
+                yield name, ex[name]
 
 
 # Training documents run from 150 to 8,000 words (``corpora.long_target``).  A word or
@@ -314,6 +336,69 @@ def lowest_bar(p: np.ndarray, words: int) -> float:
     return 1.0
 
 
+def density_rows_of(
+    examples: list[dict[str, Any]], stages: dict[str, runtime.Stage], likely: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The density recalibration's rows (``runtime.density_rows``) for the words SPN001
+    recalibrates: those of paragraphs with P(paragraph spun) >= ``IN_SPUN_PARAGRAPH`` in the
+    documents judged likely spun, with their labels, weights (``doc_weight``) and their
+    P(swapped | spun) before recalibration."""
+    from spinlint.plugins.spin.swapped_word import IN_SPUN_PARAGRAPH
+
+    xs, ys, ws, gs = [], [], [], []
+    for _, d in versions(examples):
+        e = d["evidence"]
+        if not len(e.words):
+            continue
+        p_screen, reg, p_doc, p_para = region_scores(d, stages)
+        if p_doc < likely:
+            continue
+        spun = p_para[e.word_paragraphs] >= IN_SPUN_PARAGRAPH
+        if not spun.any():
+            continue
+        given = stages["mark"](runtime.mark_rows(e, p_screen, reg))[spun]
+        xs.append(runtime.density_rows(given))
+        ys.append(d["word_label"][spun])
+        ws.append(np.full(len(given), doc_weight(d["words"])))
+        gs.append(given)
+    return np.vstack(xs), np.concatenate(ys), np.concatenate(ws), np.concatenate(gs)
+
+
+def density_fit(rows: np.ndarray, y: np.ndarray, w: np.ndarray) -> dict[str, Any]:
+    """The density recalibration: a logistic regression (scikit-learn, L2, C=1) on the rows."""
+    from sklearn.linear_model import LogisticRegression
+
+    clf = LogisticRegression(C=1.0, max_iter=1000).fit(rows, y, sample_weight=w)
+    return {
+        "features": list(runtime.DENSITY_FEATURES),
+        "coef": [round(float(c), 6) for c in clf.coef_[0]],
+        "intercept": round(float(clf.intercept_[0]), 6),
+        "fitted_on": f"the calibration split spun at {WIDE_RATES[0]:.0%}-{WIDE_RATES[1]:.0%} and as written",
+    }
+
+
+def density_figures(
+    examples: list[dict[str, Any]], stages: dict[str, runtime.Stage], likely: float, spec: dict[str, Any]
+) -> dict[str, tuple[float, float, float]]:
+    """Words of the documents judged likely spun, their spun paragraphs: (precision, recall
+    against every swapped word of the spun versions, Brier score) at P(swapped | spun) >=
+    ``IN_SPUN_BAR``, before and after the recalibration."""
+    from spinlint.plugins.spin.swapped_word import IN_SPUN_BAR
+
+    rows, y, _, given = density_rows_of([{"spun": ex["spun"]} for ex in examples], stages, likely)
+    total = sum(int(ex["spun"]["word_label"].sum()) for ex in examples)
+    after = 1.0 / (1.0 + np.exp(-(rows @ np.asarray(spec["coef"]) + spec["intercept"])))
+    out = {}
+    for name, p in (("before", given), ("after", after)):
+        sel = p >= IN_SPUN_BAR
+        out[name] = (
+            float(y[sel].mean()) if sel.any() else float("nan"),
+            float((sel & (y == 1)).sum() / max(total, 1)),
+            float(np.mean((p - y) ** 2)),
+        )
+    return out
+
+
 # A paragraph of a document judged spun is reported spun when P(paragraph spun) reaches a bar
 # (``spinlint.verdict.paragraph_verdict``): the lowest, by hundredths from 0.5, at which the
 # paragraphs so reported in the calibration split's partly spun documents (a quarter of the
@@ -453,6 +538,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.makedirs(corpora.DATA, exist_ok=True)
         with open(cache, "wb") as fh:
             pickle.dump(data, fh)
+    extra = {
+        "calib-wide": ("calib", WIDE_RATES, "wide"),  # fits the density recalibration
+        "test-dense": ("test", DENSE_RATES, "dense"),  # reports it
+    }
+    missing = [k for k in extra if k not in data]
+    for k in missing:
+        split, rates, salt = extra[k]
+        data[k] = collect(by_split[split], args.jobs, rates, salt)
+    if missing:
+        os.makedirs(corpora.DATA, exist_ok=True)
+        with open(cache, "wb") as fh:
+            pickle.dump(data, fh)
     print(f"evidence {time.time() - t0:.0f}s", file=sys.stderr)
 
     model: dict[str, Any] = {"format": runtime.FORMAT}
@@ -479,6 +576,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         finish(stage, clfs[stage], *calib[stage])
     model["verdict"] = verdict_thresholds(stages["doc"](calib["doc"][0]), calib["doc"][1])
     model["marks"] = {"min_probability": mark_threshold(data["calib"], stages)}
+    likely = model["verdict"]["likely-spun"]
+    # the recalibration sees the wide spin and the honest versions the document model misjudges
+    wide = [*data["calib-wide"], *({"clean": ex["clean"]} for ex in data["calib"])]
+    model["marks"]["density"] = density_fit(*density_rows_of(wide, stages, likely)[:3])
     para_calib = paragraph_rows(data["calib"], stages, model["verdict"]["suspicious"])
     model["paragraphs"] = {"min_probability": paragraph_bar(para_calib)}
     model["check"] = {
@@ -493,7 +594,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "sources": list(SOURCES),
         "documents": {k: len(v) for k, v in by_split.items()},
         "rows": {"screen": int(len(y)), **{k: int(len(v[1])) for k, v in fitted.items()}},
-        "spinner": "training.spinner: Moby, the PPS spinner map and phrases, numbers, glitches; 10-40 %",
+        "spinner": "training.spinner: Moby, the PPS spinner map and phrases, numbers, glitches; 10-40 % "
+        "(the density recalibration: the calibration split again at 10-80 %)",
         "seed": SEED,
     }
 
@@ -547,6 +649,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         prec, rec = precision_recall(p["mark"], test["mark"][1], cut)
         lines.append(
             f"| marks inside spun paragraphs, P >= {cut}: precision / recall | {prec:.3f} / {rec:.3f} |"
+        )
+    for label, examples in (
+        (f"spun at {RATES[0]:.0%}-{RATES[1]:.0%}", data["test"]),
+        (f"spun at {DENSE_RATES[0]:.0%}-{DENSE_RATES[1]:.0%}", data["test-dense"]),
+    ):
+        fig = density_figures(examples, stages, likely, model["marks"]["density"])
+        (pb, rb, bb), (pa, ra, ba) = fig["before"], fig["after"]
+        lines.append(
+            f"| test {label}, words of judged documents' spun paragraphs, P(swapped given spun) >= 0.5: "
+            f"precision / recall / Brier, before -> after the density recalibration | "
+            f"{pb:.3f} / {rb:.3f} / {bb:.4f} -> {pa:.3f} / {ra:.3f} / {ba:.4f} |"
         )
     # by length: long pages were off the training distribution before 2026-12-02
     n_words = np.expm1(test["doc"][0][:, runtime.DOC_FEATURES.index("doc_log_words")])

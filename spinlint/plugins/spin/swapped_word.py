@@ -5,7 +5,10 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+import numpy as np
 
 from spinlint.detect.evidence import (
     IDX,
@@ -44,31 +47,68 @@ def min_probability() -> float:
 MAX_SUGGESTIONS = 3
 FIT_SHOWN = 0.05  # a cosine this much higher is quoted as the original fitting better
 # Inside a document judged likely spun, a word of a paragraph more likely spun than not is
-# reported when it is more likely than not swapped given that its surroundings are spun: the
-# calibrated P(swapped | spun) of the mark stage, at least one half.  Everywhere else only the
-# high-confidence bar (``min_probability``) applies, so a rare word in honest text stays
-# silent.  Not from ``suspicious`` on: an honest page the document model misjudges (API
-# reference pages sit on the suspicious threshold's plateau) would get a mark on every other
-# topic word, where the likely-spun threshold is reached by 0.2 % of honest documents.
+# reported when it is more likely than not swapped given that its surroundings are spun: its
+# P(swapped | spun), recalibrated for the document's own density of evidence
+# (``spinlint.detect.model.Density``: real spinners swap more densely than the training
+# spinner), at least one half.  Everywhere else only the high-confidence bar
+# (``min_probability``) applies, so a rare word in honest text stays silent.  Not from
+# ``suspicious`` on: an honest page the document model misjudges (API reference pages sit on
+# the suspicious threshold's plateau) would get a mark on every other topic word, where the
+# likely-spun threshold is reached by 0.2 % of honest documents.
 IN_SPUN_BAR = 0.5
 IN_SPUN_PARAGRAPH = 0.5
 
 
-def marks(ev: Evidence, s: Scores | DeepScores, bar: float, deep: bool = False) -> list[int]:
-    """The evidence words to report: P(swapped) at ``bar`` anywhere, and in a document whose
-    probability reaches the ``likely-spun`` verdict threshold (of the default stages, or the
-    deep ones with ``deep``), the words of its paragraphs with P(paragraph spun) of at least
-    ``IN_SPUN_PARAGRAPH`` whose P(swapped | spun) is at least ``IN_SPUN_BAR``."""
+@dataclass
+class Reading:
+    """The probabilities SPN001 reports, per evidence word: ``given`` P(swapped | spun) and
+    ``word`` P(swapped) = given x P(paragraph spun).  Inside a document judged likely spun,
+    the words of its paragraphs with P(paragraph spun) >= ``IN_SPUN_PARAGRAPH`` (``spun``)
+    have ``given`` recalibrated for the document's density; elsewhere they are the stages'."""
+
+    given: np.ndarray
+    word: np.ndarray
+    spun: np.ndarray  # bool, per evidence word
+    recalibrated: bool
+
+
+def reading(ev: Evidence, s: Scores | DeepScores, deep: bool = False) -> Reading:
+    """SPN001's reading of the scores ``s`` (the default stages', or with ``deep`` the deep
+    stages'; both recalibrated by the default model's ``Density``: the deep stages are
+    calibrated on the same splits and spinner, and a recalibration of their own would need
+    the slow deep build)."""
+    n = len(s.word)
+    given = np.asarray(s.word_given_spun, dtype=np.float64).copy()
+    word = np.asarray(s.word, dtype=np.float64).copy()
     judged = bool(s.paragraphs) and s.document >= score_thresholds(deep)[1]
-    out = []
-    for i, p in enumerate(s.word):
-        if p >= bar or (
-            judged
-            and s.word_given_spun[i] >= IN_SPUN_BAR
-            and s.paragraphs[ev.words[i].paragraph] >= IN_SPUN_PARAGRAPH
-        ):
-            out.append(i)
-    return out
+    if not judged or n == 0:
+        return Reading(given, word, np.zeros(n, dtype=bool), False)
+    para = np.asarray(s.paragraphs, dtype=np.float64)[[w.paragraph for w in ev.words]]
+    spun = para >= IN_SPUN_PARAGRAPH
+    from spinlint.detect.model import detector
+
+    density = detector().density
+    if density is None or not spun.any():
+        return Reading(given, word, spun, False)
+    given[spun] = density(given[spun])
+    word[spun] = given[spun] * para[spun]
+    return Reading(given, word, spun, True)
+
+
+def share_swapped(r: Reading) -> float:
+    """The expected share of swapped words among the words of the document's spun
+    paragraphs: the mean of their recalibrated P(swapped | spun)."""
+    return float(r.given[r.spun].mean()) if r.spun.any() else 0.0
+
+
+def marks(ev: Evidence, s: Scores | DeepScores, bar: float, deep: bool = False) -> list[int]:
+    """The evidence words to report: P(swapped) at ``bar`` anywhere (the stages' own), and in
+    a document whose probability reaches the ``likely-spun`` verdict threshold (of the default
+    stages, or the deep ones with ``deep``), the words of its paragraphs with P(paragraph
+    spun) of at least ``IN_SPUN_PARAGRAPH`` whose recalibrated P(swapped | spun)
+    (``reading``) is at least ``IN_SPUN_BAR``."""
+    r = reading(ev, s, deep)
+    return [i for i, p in enumerate(s.word) if p >= bar or (r.spun[i] and r.given[i] >= IN_SPUN_BAR)]
 
 
 def offered(ev: Evidence, i: int) -> list[tuple[Candidate, float | None]]:
@@ -158,6 +198,7 @@ class SwappedWord(Rule):
         bar = min_probability()
         view: Scores | DeepScores = s if deep is None else deep  # the stages that decide
         view_bar = bar if deep is None else deep_min_probability()
+        read = reading(ev, view, deep=deep is not None)
         marked = marks(ev, view, view_bar, deep=deep is not None)
         prefetch_offers(ev, marked)
         by_default = set(marked if deep is None else marks(ev, s, bar, deep=False))
@@ -174,7 +215,7 @@ class SwappedWord(Rule):
         for g in groups:
             # found by the deep pass alone when the default pass would have left every word of it
             found_by = "deep" if deep is not None and not by_default.intersection(g) else "default"
-            yield self._report(doc, ev, view, deep, g, found_by)
+            yield self._report(doc, ev, view, read, deep, g, found_by)
 
     @staticmethod
     def _joined(doc: Document, a: WordEvidence, b: WordEvidence) -> bool:
@@ -187,6 +228,7 @@ class SwappedWord(Rule):
         doc: Document,
         ev: Evidence,
         s: Scores | DeepScores,
+        read: Reading,
         deep: DeepScores | None,
         group: list[int],
         found_by: str,
@@ -195,7 +237,7 @@ class SwappedWord(Rule):
         first, last = words[group[0]], words[group[-1]]
         span = Span(first.start, last.end)
         spun = doc.text[span.start : span.end]
-        probs = [float(s.word[i]) for i in group]
+        probs = [float(read.word[i]) for i in group]
         offers = {i: offered(ev, i)[:MAX_SUGGESTIONS] for i in group}
         options = {i: [c for c, _ in offers[i]] for i in group}
         best: list[Candidate | None] = [next(iter(options[i]), None) for i in group]
@@ -240,16 +282,30 @@ class SwappedWord(Rule):
                 reasons.append(f"'{w.text}' is not in the phrase model's 72k-word vocabulary")
             else:
                 reasons.append(f"'{w.text}' is improbable here and no plainer word restores the phrase")
-        given = max(float(s.word_given_spun[i]) for i in group)
+        given = max(float(read.given[i]) for i in group)
+        recalibrated = read.recalibrated and bool(read.spun[group[0]])
+        density = (
+            f", recalibrated for a document whose spun paragraphs look {share_swapped(read):.0%} swapped"
+            if recalibrated
+            else ""
+        )
         message = (
-            f"'{spun}' looks swapped by a spinner (P = {max(probs):.2f}: {given:.2f} if its text is spun, "
-            f"paragraph P(spun) = {p_para:.2f}): " + "; ".join(reasons)
+            f"'{spun}' looks swapped by a spinner (P = {max(probs):.2f}: {given:.2f} if its text is spun"
+            f"{density}, paragraph P(spun) = {p_para:.2f}): " + "; ".join(reasons)
         )
         evidence_items = [
             ("p_swapped", f"{max(probs):.3f}"),
             ("p_swapped_given_spun", f"{given:.3f}"),
             ("p_paragraph_spun", f"{p_para:.3f}"),
         ]
+        if recalibrated:
+            evidence_items.append(
+                (
+                    "p_swapped_given_spun_before_density",
+                    f"{max(float(s.word_given_spun[i]) for i in group):.3f}",
+                )
+            )
+            evidence_items.append(("document_share_swapped", f"{share_swapped(read):.3f}"))
         if deep is not None:
             evidence_items.append(("pass", found_by))
             for text, gain in neural:
@@ -338,17 +394,57 @@ class SwappedWord(Rule):
         if len(group) == 1:
             return [(render([p]), None) for p in picks[0][:MAX_SUGGESTIONS]]
         if len(group) > MAX_JOINT:
-            return [(render([p[0] if p else "" for p in picks]), None)]
-        options = [list(c) for c in itertools.product(*[[*p, ""] for p in picks]) if any(c)]
-        gains = phrase_gains(doc, [words[i].index for i in group], options)
-        # as for one word: the spinners' own map first (the more of its words, the likelier),
-        # then by the joint gain
-        n_map = [sum(w in m for w, m in zip(option, from_map, strict=True)) for option in options]
+            choice = SwappedWord._chunked(doc, [words[i].index for i in group], picks, from_map)
+            if not any(choice):
+                return []
+            gain = phrase_gains(doc, [words[i].index for i in group], [choice])[0]
+            return [(render(choice), gain if gain > 0 else None)]
         best: dict[str, float | None] = {}
-        for k in sorted(range(len(options)), key=lambda k: (-n_map[k], -gains[k])):
-            if gains[k] > 0:
-                best.setdefault(render(options[k]), gains[k])
+        for option, gain in SwappedWord._joint(doc, [words[i].index for i in group], picks, from_map):
+            best.setdefault(render(option), gain)
         return list(best.items())[:MAX_SUGGESTIONS]
+
+    @staticmethod
+    def _joint(
+        doc: Document, indices: list[int], picks: list[list[str]], from_map: list[set[str]]
+    ) -> list[tuple[list[str], float]]:
+        """Every combination of the words' candidates (or the word as written, "") that makes
+        the phrase more probable, scored together: as for one word, the spinners' own map
+        first (the more of its words, the likelier), then by the joint gain."""
+        options = [list(c) for c in itertools.product(*[[*p, ""] for p in picks]) if any(c)]
+        if not options:
+            return []
+        gains = phrase_gains(doc, indices, options)
+        n_map = [sum(w in m for w, m in zip(option, from_map, strict=True)) for option in options]
+        order = sorted(range(len(options)), key=lambda k: (-n_map[k], -gains[k]))
+        return [(options[k], float(gains[k])) for k in order if gains[k] > 0]
+
+    @staticmethod
+    def _chunked(
+        doc: Document, indices: list[int], picks: list[list[str]], from_map: list[set[str]]
+    ) -> list[str]:
+        """A run of more than ``MAX_JOINT`` marked words, restored in pieces: the partition
+        into runs of at most ``MAX_JOINT`` words (each restored by ``_joint`` with the rest as
+        written) whose restorations gain the most together, so that "bosom peril" inside a longer
+        run is still restored as a pair ("breast cancer"), which neither word's best alone is."""
+        n = len(indices)
+        piece: dict[tuple[int, int], tuple[list[str], float]] = {}
+        for a in range(n):
+            for b in range(a + 1, min(n, a + MAX_JOINT) + 1):
+                found = SwappedWord._joint(doc, indices[a:b], picks[a:b], from_map[a:b])
+                piece[a, b] = found[0] if found else ([""] * (b - a), 0.0)
+        best: list[tuple[float, list[str]]] = [(0.0, [])]  # best[k]: the first k words
+        for k in range(1, n + 1):
+            best.append(
+                max(
+                    (
+                        (best[a][0] + piece[a, k][1], best[a][1] + piece[a, k][0])
+                        for a in range(max(0, k - MAX_JOINT), k)
+                    ),
+                    key=lambda t: t[0],
+                )
+            )
+        return best[n][1]
 
 
 MAX_JOINT = 3
