@@ -54,7 +54,9 @@ FIT_SHOWN = 0.05  # a cosine this much higher is quoted as the original fitting 
 # (``min_probability``) applies, so a rare word in honest text stays silent.  Not from
 # ``suspicious`` on: an honest page the document model misjudges (API reference pages sit on
 # the suspicious threshold's plateau) would get a mark on every other topic word, where the
-# likely-spun threshold is reached by 0.2 % of honest documents.
+# likely-spun threshold is reached by 0.2 % of honest documents.  Measured again with the
+# recalibration (2026-12-06): from ``suspicious`` the calibration split's honest documents get
+# 0.30 marks per 1,000 words, from ``likely-spun`` 0.078 (the detector's budget: 0.1).
 IN_SPUN_BAR = 0.5
 IN_SPUN_PARAGRAPH = 0.5
 
@@ -163,7 +165,9 @@ class SwappedWord(Rule):
     honest prose quiet, except inside a document judged likely spun, where a
     word of a paragraph more likely spun than not is reported when it is more likely than not
     swapped given that its text is spun: there the question is no longer whether the text is
-    spun, but which words carry it.
+    spun, but which words carry it.  That probability is recalibrated for how densely the
+    document looks spun (real spinners swap far more words than the training spinner), and
+    the message says so: "recalibrated for a document whose spun paragraphs look 50% swapped".
 
     ## Example
     Counterfeit consciousness apparatuses would now be able to peruse bosom peril checks
