@@ -183,7 +183,12 @@ def test_deep_flips_a_spun_paragraph_and_leaves_the_honest_one(tmp_path: Path) -
     found = [d for d in deep_spun.diagnostics if d.found_by == "deep"]
     assert found, [d.message for d in deep_spun.diagnostics]
     assert {d.span for d in found}.isdisjoint({d.span for d in plain_spun.diagnostics})
-    assert all("SmolLM2" in d.message for d in found)
+    # the two swaps carry the neural sentence figure; a word the lower tier adds in the spun
+    # paragraph (recalibrated for the document's density) may carry the trigram figure alone
+    text = LIGHT
+    neural = {text[d.span.start : d.span.end] for d in found if "SmolLM2" in d.message}
+    assert {"intrigue", "showcases"} <= neural, [d.message for d in found]
+    assert all("more probable" in d.message for d in found)
     assert not plain_honest.diagnostics and not deep_honest.diagnostics
     assert deep_spun.score is not None and deep_honest.score is not None
     assert deep_spun.score > deep_honest.score

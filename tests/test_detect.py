@@ -513,8 +513,9 @@ def test_inside_a_likely_spun_document_the_lower_bar_applies(monkeypatch) -> Non
 
 
 def test_density_recalibration_rises_with_the_word_and_with_its_document() -> None:
-    from spinlint.detect import model
+    from spinlint.detect import deepmodel, model
 
+    assert deepmodel.deep_detector().density is not None, "so has the deep one (fit_deep_density)"
     density = model.detector().density
     assert density is not None, "the shipped model has its density recalibration"
     sparse = np.array([0.05] * 18 + [0.3, 0.55])
@@ -566,6 +567,25 @@ def test_a_likely_spun_document_gets_recalibrated_marks_an_honest_one_does_not()
     assert spun.given[3] == 0.6  # a paragraph judged honest keeps its probabilities
     assert spun.given[0] > spun.given[1] > spun.given[2]
     assert spun.word[:3] == pytest.approx(spun.given[:3] * 0.95)
+
+
+def test_the_deep_reading_uses_the_deep_stages_recalibration(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from types import SimpleNamespace
+
+    from spinlint.detect import deepmodel
+    from spinlint.plugins.spin.swapped_word import reading
+    from spinlint.verdict import score_thresholds
+
+    ev_ = SimpleNamespace(words=[SimpleNamespace(paragraph=0) for _ in range(3)])
+    given = np.array([0.2, 0.4, 0.6])
+    s = SimpleNamespace(document=1.0, paragraphs=[1.0], word_given_spun=given, word=given)
+    assert score_thresholds(deep=True)[1] <= 1.0
+    monkeypatch.setattr(deepmodel.deep_detector(), "density", lambda g: np.full(len(g), 0.25))
+    assert list(reading(ev_, s, deep=True).given) == [0.25] * 3  # type: ignore[arg-type]
+    assert list(reading(ev_, s, deep=False).given) != [0.25] * 3  # type: ignore[arg-type]
+    # a deep model file without its own recalibration falls back to the default one's
+    monkeypatch.setattr(deepmodel.deep_detector(), "density", None)
+    assert list(reading(ev_, s, deep=True).given) == list(reading(ev_, s, deep=False).given)  # type: ignore[arg-type]
 
 
 def test_soft_evidence_waits_for_the_detectors_verdict(tmp_path: Path) -> None:

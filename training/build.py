@@ -383,10 +383,19 @@ def density_figures(
     """Words of the documents judged likely spun, their spun paragraphs: (precision, recall
     against every swapped word of the spun versions, Brier score) at P(swapped | spun) >=
     ``IN_SPUN_BAR``, before and after the recalibration."""
-    from spinlint.plugins.spin.swapped_word import IN_SPUN_BAR
-
     rows, y, _, given = density_rows_of([{"spun": ex["spun"]} for ex in examples], stages, likely)
     total = sum(int(ex["spun"]["word_label"].sum()) for ex in examples)
+    return density_scores(rows, y, given, total, spec)
+
+
+def density_scores(
+    rows: np.ndarray, y: np.ndarray, given: np.ndarray, total: int, spec: dict[str, Any]
+) -> dict[str, tuple[float, float, float]]:
+    """(precision, recall against ``total`` swapped words, Brier score) at P(swapped | spun)
+    >= ``IN_SPUN_BAR`` of the words ``rows`` (labels ``y``), before (``given``) and after the
+    recalibration ``spec``."""
+    from spinlint.plugins.spin.swapped_word import IN_SPUN_BAR
+
     after = 1.0 / (1.0 + np.exp(-(rows @ np.asarray(spec["coef"]) + spec["intercept"])))
     out = {}
     for name, p in (("before", given), ("after", after)):

@@ -16,6 +16,8 @@ Needs the ``deep`` and ``train`` extras, and the default stages (``detector.json
    and the deep mark bar on ``calib`` by the same rules.
 4. Report the ``test`` split (default stages beside the deep ones) to ``training/REPORT-deep.md``
    and write ``spinlint/detect/detector-deep.json``.
+5. Then run ``python -m training.fit_deep_density``: it adds the deep stages' density
+   recalibration (``marks.density``) to that file, which a rebuild here leaves out.
 
 The real spinner dev set is never read here.
 """

@@ -31,7 +31,15 @@ from typing import Any
 import numpy as np
 
 from spinlint.detect.evidence import Evidence, ranked, synonyms_first
-from spinlint.detect.model import DOC_FEATURES, MARK_FEATURES, PARA_FEATURES, Scores, Stage, mark_rows
+from spinlint.detect.model import (
+    DOC_FEATURES,
+    MARK_FEATURES,
+    PARA_FEATURES,
+    Density,
+    Scores,
+    Stage,
+    mark_rows,
+)
 from spinlint.detect.model import regions as default_regions
 from spinlint.model import Span
 
@@ -215,6 +223,8 @@ class DeepDetector:
             )
         self.spec = spec
         self.doc, self.para, self.mark = (Stage(spec[k]) for k in STAGES)
+        density = spec.get("marks", {}).get("density")  # training.fit_deep_density
+        self.density = Density(density) if density else None
 
     def score(self, e: Evidence, rows: DeepRows, nr: Neural) -> DeepScores:
         p_doc = float(self.doc(np.asarray([rows.doc]))[0])

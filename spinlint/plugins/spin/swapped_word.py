@@ -75,10 +75,9 @@ class Reading:
 
 
 def reading(ev: Evidence, s: Scores | DeepScores, deep: bool = False) -> Reading:
-    """SPN001's reading of the scores ``s`` (the default stages', or with ``deep`` the deep
-    stages'; both recalibrated by the default model's ``Density``: the deep stages are
-    calibrated on the same splits and spinner, and a recalibration of their own would need
-    the slow deep build)."""
+    """SPN001's reading of the scores ``s``: the default stages', or with ``deep`` the deep
+    stages', each recalibrated by its own model file's ``Density`` (the deep one fitted by
+    ``training.fit_deep_density``; without it, the default one's)."""
     n = len(s.word)
     given = np.asarray(s.word_given_spun, dtype=np.float64).copy()
     word = np.asarray(s.word, dtype=np.float64).copy()
@@ -90,6 +89,10 @@ def reading(ev: Evidence, s: Scores | DeepScores, deep: bool = False) -> Reading
     from spinlint.detect.model import detector
 
     density = detector().density
+    if deep:
+        from spinlint.detect.deepmodel import deep_detector
+
+        density = deep_detector().density or density
     if density is None or not spun.any():
         return Reading(given, word, spun, False)
     given[spun] = density(given[spun])
