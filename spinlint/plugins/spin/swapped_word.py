@@ -106,13 +106,15 @@ def share_swapped(r: Reading) -> float:
     return float(r.given[r.spun].mean()) if r.spun.any() else 0.0
 
 
-def marks(ev: Evidence, s: Scores | DeepScores, bar: float, deep: bool = False) -> list[int]:
+def marks(
+    ev: Evidence, s: Scores | DeepScores, bar: float, deep: bool = False, read: Reading | None = None
+) -> list[int]:
     """The evidence words to report: P(swapped) at ``bar`` anywhere (the stages' own), and in
     a document whose probability reaches the ``likely-spun`` verdict threshold (of the default
     stages, or the deep ones with ``deep``), the words of its paragraphs with P(paragraph
     spun) of at least ``IN_SPUN_PARAGRAPH`` whose recalibrated P(swapped | spun)
-    (``reading``) is at least ``IN_SPUN_BAR``."""
-    r = reading(ev, s, deep)
+    (``reading``, or ``read`` when given) is at least ``IN_SPUN_BAR``."""
+    r = read if read is not None else reading(ev, s, deep)
     return [i for i, p in enumerate(s.word) if p >= bar or (r.spun[i] and r.given[i] >= IN_SPUN_BAR)]
 
 
@@ -206,7 +208,7 @@ class SwappedWord(Rule):
         view: Scores | DeepScores = s if deep is None else deep  # the stages that decide
         view_bar = bar if deep is None else deep_min_probability()
         read = reading(ev, view, deep=deep is not None)
-        marked = marks(ev, view, view_bar, deep=deep is not None)
+        marked = marks(ev, view, view_bar, deep=deep is not None, read=read)
         prefetch_offers(ev, marked)
         by_default = set(marked if deep is None else marks(ev, s, bar, deep=False))
         groups: list[list[int]] = []
