@@ -36,7 +36,7 @@ import pickle
 import random
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from multiprocessing import Pool
 from typing import Any
 
@@ -342,25 +342,41 @@ def density_rows_of(
     """The density recalibration's rows (``runtime.density_rows``) for the words SPN001
     recalibrates: those of paragraphs with P(paragraph spun) >= ``IN_SPUN_PARAGRAPH`` in the
     documents judged likely spun, with their labels, weights (``doc_weight``) and their
-    P(swapped | spun) before recalibration."""
+    P(swapped | spun) before recalibration (``density_population``)."""
+
+    def scored() -> Iterator[tuple[np.ndarray, float, np.ndarray, dict[str, Any]]]:
+        for _, d in versions(examples):
+            e = d["evidence"]
+            if len(e.words):
+                p_screen, reg, p_doc, p_para = region_scores(d, stages)
+                if p_doc >= likely:
+                    given = stages["mark"](runtime.mark_rows(e, p_screen, reg))
+                    yield given, p_doc, p_para[e.word_paragraphs], d
+
+    return density_population(scored(), likely)
+
+
+def density_population(
+    docs: Iterable[tuple[np.ndarray, float, np.ndarray, dict[str, Any]]], likely: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The population SPN001 recalibrates (``reading``), stacked over ``docs``: each given as
+    its words' P(swapped | spun), P(document spun), P(paragraph spun) per word, and its
+    ``word_label`` and ``words``.  The words of paragraphs with P(paragraph spun) >=
+    ``IN_SPUN_PARAGRAPH`` in documents at ``likely`` or above: their ``density_rows``, labels,
+    weights (``doc_weight``) and P(swapped | spun) before recalibration."""
     from spinlint.plugins.spin.swapped_word import IN_SPUN_PARAGRAPH
 
     xs, ys, ws, gs = [], [], [], []
-    for _, d in versions(examples):
-        e = d["evidence"]
-        if not len(e.words):
+    for given, p_doc, para_of_word, d in docs:
+        spun = np.asarray(para_of_word) >= IN_SPUN_PARAGRAPH
+        if p_doc < likely or not len(given) or not spun.any():
             continue
-        p_screen, reg, p_doc, p_para = region_scores(d, stages)
-        if p_doc < likely:
-            continue
-        spun = p_para[e.word_paragraphs] >= IN_SPUN_PARAGRAPH
-        if not spun.any():
-            continue
-        given = stages["mark"](runtime.mark_rows(e, p_screen, reg))[spun]
-        xs.append(runtime.density_rows(given))
+        xs.append(runtime.density_rows(given[spun]))
         ys.append(d["word_label"][spun])
-        ws.append(np.full(len(given), doc_weight(d["words"])))
-        gs.append(given)
+        ws.append(np.full(int(spun.sum()), doc_weight(d["words"])))
+        gs.append(given[spun])
+    if not xs:
+        raise SystemExit("no document judged likely spun: nothing to fit or report")
     return np.vstack(xs), np.concatenate(ys), np.concatenate(ws), np.concatenate(gs)
 
 
@@ -396,7 +412,7 @@ def density_scores(
     recalibration ``spec``."""
     from spinlint.plugins.spin.swapped_word import IN_SPUN_BAR
 
-    after = 1.0 / (1.0 + np.exp(-(rows @ np.asarray(spec["coef"]) + spec["intercept"])))
+    after = runtime.Density(spec).of_rows(rows)
     out = {}
     for name, p in (("before", given), ("after", after)):
         sel = p >= IN_SPUN_BAR
@@ -539,22 +555,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         by_split.setdefault(split_of(t.id), []).append(t)
     print({k: len(v) for k, v in by_split.items()}, f"{time.time() - t0:.0f}s", file=sys.stderr)
     cache = os.path.join(corpora.DATA, "evidence.pkl")
+    data: dict[str, list[dict[str, Any]]] = {}
     if args.reuse_evidence and os.path.exists(cache):
         with open(cache, "rb") as fh:
             data = pickle.load(fh)
-    else:
-        data = {k: collect(v, args.jobs) for k, v in by_split.items()}
-        os.makedirs(corpora.DATA, exist_ok=True)
-        with open(cache, "wb") as fh:
-            pickle.dump(data, fh)
-    extra = {
-        "calib-wide": ("calib", WIDE_RATES, "wide"),  # fits the density recalibration
-        "test-dense": ("test", DENSE_RATES, "dense"),  # reports it
+    # the splits, then the calibration split spun again at WIDE_RATES (fits the density
+    # recalibration) and the test split at DENSE_RATES (reports it); an older cache lacks these
+    wanted = {
+        **{k: (v, RATES, "seed") for k, v in by_split.items()},
+        "calib-wide": (by_split["calib"], WIDE_RATES, "wide"),
+        "test-dense": (by_split["test"], DENSE_RATES, "dense"),
     }
-    missing = [k for k in extra if k not in data]
+    missing = [k for k in wanted if k not in data]
     for k in missing:
-        split, rates, salt = extra[k]
-        data[k] = collect(by_split[split], args.jobs, rates, salt)
+        texts, rates, salt = wanted[k]
+        data[k] = collect(texts, args.jobs, rates, salt)
     if missing:
         os.makedirs(corpora.DATA, exist_ok=True)
         with open(cache, "wb") as fh:

@@ -101,24 +101,15 @@ def collect(jobs: int) -> dict[str, list[dict[str, Any]]]:
 def population(
     examples: list[dict[str, Any]], likely: float
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """``build.density_rows_of`` for the deep readings: rows, labels, weights, P before."""
-    from spinlint.plugins.spin.swapped_word import IN_SPUN_PARAGRAPH
-
-    xs, ys, ws, gs = [], [], [], []
-    for ex in examples:
-        for d in ex.values():
-            if not len(d["given"]) or d["document"] < likely:
-                continue
-            spun = np.asarray(d["paragraphs"])[d["paragraph_of"]] >= IN_SPUN_PARAGRAPH
-            if not spun.any():
-                continue
-            xs.append(runtime.density_rows(d["given"][spun]))
-            ys.append(d["word_label"][spun])
-            ws.append(np.full(int(spun.sum()), build.doc_weight(d["words"])))
-            gs.append(d["given"][spun])
-    if not xs:
-        raise SystemExit("no document judged likely spun: nothing to fit")
-    return np.vstack(xs), np.concatenate(ys), np.concatenate(ws), np.concatenate(gs)
+    """``build.density_population`` of the deep readings: rows, labels, weights, P before."""
+    return build.density_population(
+        (
+            (d["given"], d["document"], np.asarray(d["paragraphs"])[d["paragraph_of"]], d)
+            for ex in examples
+            for d in ex.values()
+        ),
+        likely,
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:

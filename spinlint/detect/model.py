@@ -166,14 +166,20 @@ class Linear:
 LOGIT_CLIP = 1e-4  # a probability feature's log-odds stay within +-9.2
 
 
+def logit(p: np.ndarray | float) -> np.ndarray:
+    """Log-odds of probabilities, clipped to ``LOGIT_CLIP`` from 0 and 1."""
+    q = np.clip(np.asarray(p, dtype=np.float64), LOGIT_CLIP, 1 - LOGIT_CLIP)
+    out: np.ndarray = np.log(q / (1 - q))
+    return out
+
+
 def linear_inputs(
-    rows: np.ndarray, columns: Sequence[int] | np.ndarray, logit: Sequence[int] | np.ndarray
+    rows: np.ndarray, columns: Sequence[int] | np.ndarray, as_logit: Sequence[int] | np.ndarray
 ) -> np.ndarray:
     """A linear stage's inputs before standardising (the build fits on the same): the
-    ``columns`` of ``rows``, missing values as 0, the ``logit`` positions as log-odds."""
+    ``columns`` of ``rows``, missing values as 0, the ``as_logit`` positions as log-odds."""
     x = np.nan_to_num(np.asarray(rows, dtype=np.float64)[:, columns], nan=0.0)
-    p = np.clip(x[:, logit], LOGIT_CLIP, 1 - LOGIT_CLIP)
-    x[:, logit] = np.log(p / (1 - p))
+    x[:, as_logit] = logit(x[:, as_logit])
     return x
 
 
@@ -222,12 +228,6 @@ class Scores:
 DENSITY_FEATURES = ("logit_p_given", "logit_doc_mean_p_given", "logit_doc_share_p_given_05")
 
 
-def logit(p: np.ndarray | float) -> np.ndarray:
-    q = np.clip(np.asarray(p, dtype=np.float64), LOGIT_CLIP, 1 - LOGIT_CLIP)
-    out: np.ndarray = np.log(q / (1 - q))
-    return out
-
-
 def density_rows(given: np.ndarray) -> np.ndarray:
     """The recalibration's rows for the words of one document's spun paragraphs, from their
     P(swapped | spun) ``given``: DENSITY_FEATURES (the share smoothed off 0 and 1)."""
@@ -253,10 +253,14 @@ class Density:
         self.intercept = float(spec["intercept"])
 
     def __call__(self, given: np.ndarray) -> np.ndarray:
-        if len(given) == 0:
+        """Recalibrated probabilities of the words of one document's spun paragraphs."""
+        return self.of_rows(density_rows(given))
+
+    def of_rows(self, rows: np.ndarray) -> np.ndarray:
+        """The same from their ``density_rows`` (of one document or several, stacked)."""
+        if len(rows) == 0:
             return np.zeros(0)
-        z = density_rows(given) @ self.coef + self.intercept
-        out: np.ndarray = 1.0 / (1.0 + np.exp(-z))
+        out: np.ndarray = 1.0 / (1.0 + np.exp(-(rows @ self.coef + self.intercept)))
         return out
 
 

@@ -72,6 +72,9 @@ class Reading:
     word: np.ndarray
     spun: np.ndarray  # bool, per evidence word
     recalibrated: bool
+    # the expected share of swapped words among the words of the document's spun paragraphs:
+    # the mean of their recalibrated P(swapped | spun) (0 when nothing was recalibrated)
+    share_swapped: float = 0.0
 
 
 def reading(ev: Evidence, s: Scores | DeepScores, deep: bool = False) -> Reading:
@@ -97,13 +100,7 @@ def reading(ev: Evidence, s: Scores | DeepScores, deep: bool = False) -> Reading
         return Reading(given, word, spun, False)
     given[spun] = density(given[spun])
     word[spun] = given[spun] * para[spun]
-    return Reading(given, word, spun, True)
-
-
-def share_swapped(r: Reading) -> float:
-    """The expected share of swapped words among the words of the document's spun
-    paragraphs: the mean of their recalibrated P(swapped | spun)."""
-    return float(r.given[r.spun].mean()) if r.spun.any() else 0.0
+    return Reading(given, word, spun, True, float(given[spun].mean()))
 
 
 def marks(
@@ -293,8 +290,9 @@ class SwappedWord(Rule):
                 reasons.append(f"'{w.text}' is improbable here and no plainer word restores the phrase")
         given = max(float(read.given[i]) for i in group)
         recalibrated = read.recalibrated and bool(read.spun[group[0]])
+        share = read.share_swapped if recalibrated else 0.0
         density = (
-            f", recalibrated for a document whose spun paragraphs look {share_swapped(read):.0%} swapped"
+            f", recalibrated for a document whose spun paragraphs look {share:.0%} swapped"
             if recalibrated
             else ""
         )
@@ -314,7 +312,7 @@ class SwappedWord(Rule):
                     f"{max(float(s.word_given_spun[i]) for i in group):.3f}",
                 )
             )
-            evidence_items.append(("document_share_swapped", f"{share_swapped(read):.3f}"))
+            evidence_items.append(("document_share_swapped", f"{share:.3f}"))
         if deep is not None:
             evidence_items.append(("pass", found_by))
             for text, gain in neural:
