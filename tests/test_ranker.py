@@ -12,6 +12,7 @@ import pytest
 from spinlint.detect import evidence as ev
 from spinlint.detect import ranker as rk
 from spinlint.document import Document
+from spinlint.lexicon import originals
 from spinlint.plugins.spin import swapped_word
 from spinlint.runner import Options, lint_file
 from spinlint.sources import decode, extract
@@ -81,6 +82,51 @@ def test_candidate_rows_describe_each_candidate_against_the_others() -> None:
             if rows[k, col["slot_only"]]:
                 assert c.source == "slot" and not mapped
     assert seen_map, "the spun news story holds spinner-map words"
+
+
+def test_channel_features_say_where_the_written_word_stands_among_the_candidates_forms() -> None:
+    """The noisy channel: a candidate whose commonest Moby forms include the written word is a
+    likelier original than one that lists it far down, or not at all (NaN: the trees' missing
+    branch, not a place a slot word without forms could share with the commonest form)."""
+    doc = document(SPUN)
+    e = ev.evidence(doc)
+    col = {n: k for k, n in enumerate(rk.FEATURES)}
+    seen_listed = seen_unlisted = False
+    for i, w in enumerate(e.words):
+        cands = w.candidates
+        if not cands:
+            continue
+        rows = rk.candidate_rows(e, i, cands)
+        for k, c in enumerate(cands):
+            place, forms = originals.substitute_place(c.word, w.text.lower())
+            assert rows[k, col["channel_log_forms"]] == pytest.approx(np.log1p(forms))
+            if place is None:
+                seen_unlisted = True
+                assert np.isnan(rows[k, col["channel_log_place"]])
+            else:
+                seen_listed = True
+                assert rows[k, col["channel_log_place"]] == pytest.approx(np.log1p(place))
+                assert place < forms
+    assert seen_listed and seen_unlisted
+
+
+def test_substitute_place_reads_the_originals_map_the_other_way() -> None:
+    """A form's place among an original's forms is the number of its forms more frequent than
+    it; a word that is not one of them has no place."""
+    for original in ("large", "market", "rise", "quickly"):
+        _, n = originals.substitute_place(original, "xyzzyq")
+        assert originals.substitute_place(original, "xyzzyq") == (None, n) and n > 0
+        table = originals.spun_forms().items()
+        forms = [w for w, joined in table if original in joined.partition("\t")[0].split(" ")]
+        forms.sort(key=lambda w: -originals.zipf(w))
+        assert len(forms) == n
+        for form in forms[:15]:
+            place, total = originals.substitute_place(original, form)
+            assert total == n
+            z = round(originals.zipf(form) * 100)
+            assert place == sum(round(originals.zipf(f) * 100) > z for f in forms)
+        assert originals.substitute_place(original, forms[0])[0] == 0
+    assert originals.substitute_place("xyzzyq", "large") == (None, 0)
 
 
 def test_offered_originals_all_restore_the_phrase_most_likely_first() -> None:

@@ -124,12 +124,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     # boosted trees, as the detector's word stages (depth 4: the run-time Forest's cost),
     # beside a logistic regression on the same standardised features for comparison
     trees = HistGradientBoostingClassifier(random_state=0, **PARAMS).fit(X, y)
-    center, scale = X.mean(axis=0), X.std(axis=0)
+    # the regression takes no NaN: a missing value (the channel's "not among the candidate's
+    # forms") stands at the worst value seen in its column
+    worst = np.nanmax(X, axis=0)
+
+    def filled(rows: np.ndarray) -> np.ndarray:
+        return np.where(np.isnan(rows), worst, rows)
+
+    center, scale = filled(X).mean(axis=0), filled(X).std(axis=0)
     scale[scale == 0] = 1.0
-    linear = LogisticRegression(C=0.1, max_iter=5000).fit((X - center) / scale, y)
+    linear = LogisticRegression(C=0.1, max_iter=5000).fit((filled(X) - center) / scale, y)
 
     def linear_score(rows: np.ndarray) -> np.ndarray:
-        out: np.ndarray = linear.decision_function((rows - center) / scale)
+        out: np.ndarray = linear.decision_function((filled(rows) - center) / scale)
         return out
 
     spec = {

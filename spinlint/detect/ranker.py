@@ -54,6 +54,10 @@ FEATURES = (
     "sem_gap",  # sem_delta minus the best among the word's candidates (0 for the best fit)
     "unigram_rel",  # cand_unigram minus the commonest candidate's
     "sem_log_rank",  # log(1 + its place by fit among the word's candidates)
+    # the noisy channel (``originals.substitute_place``): how a spinner would write the candidate
+    "channel_log_place",  # log(1 + the written word's place among the candidate's Moby forms,
+    #   commonest first); NaN, the trees' missing branch, when they do not include it
+    "channel_log_forms",  # log(1 + how many forms the Moby map lists for the candidate)
 )
 
 
@@ -71,10 +75,12 @@ def candidate_rows(ev: Evidence, i: int, cands: list[Candidate]) -> np.ndarray:
     lm = load_phrase_model()
     uni = lm.unigram(np.asarray([lm.wid(c.word) for c in cands], dtype=np.int64))
     rows = np.zeros((len(cands), len(FEATURES)))
+    written = w.text.lower()
     for k, c in enumerate(cands):
         sem = fits[k] - fit if math.isfinite(fits[k]) and math.isfinite(fit) else math.nan
         mapped = in_map(w, c.word)
         thesaurus = c.word in moby
+        place, forms = originals.substitute_place(c.word, written)
         rows[k] = (
             c.gain,
             c.gain - best,
@@ -93,6 +99,8 @@ def candidate_rows(ev: Evidence, i: int, cands: list[Candidate]) -> np.ndarray:
             0.0,
             0.0,
             0.0,
+            math.nan if place is None else math.log1p(place),
+            math.log1p(forms),
         )
     col = {name: k for k, name in enumerate(FEATURES)}
     sem = np.where(rows[:, col["sem_missing"]] > 0, -np.inf, rows[:, col["sem_delta"]])
