@@ -98,7 +98,8 @@ def test_channel_features_say_where_the_written_word_stands_among_the_candidates
             continue
         rows = rk.candidate_rows(e, i, cands)
         for k, c in enumerate(cands):
-            place, forms = originals.substitute_place(c.word, w.text.lower())
+            above, forms = originals.forms_above(c.word, w.text.lower())
+            place = above if c.word in originals.original_tags(w.text.lower()) else None
             assert rows[k, col["channel_log_forms"]] == pytest.approx(np.log1p(forms))
             if place is None:
                 seen_unlisted = True
@@ -110,23 +111,21 @@ def test_channel_features_say_where_the_written_word_stands_among_the_candidates
     assert seen_listed and seen_unlisted
 
 
-def test_substitute_place_reads_the_originals_map_the_other_way() -> None:
-    """A form's place among an original's forms is the number of its forms more frequent than
-    it; a word that is not one of them has no place."""
+def test_forms_above_reads_the_originals_map_the_other_way() -> None:
+    """An original's forms are the words whose originals include it; ``forms_above`` counts
+    those more frequent than a word, and how many there are."""
+    table = originals.spun_forms().items()
     for original in ("large", "market", "rise", "quickly"):
-        _, n = originals.substitute_place(original, "xyzzyq")
-        assert originals.substitute_place(original, "xyzzyq") == (None, n) and n > 0
-        table = originals.spun_forms().items()
         forms = [w for w, joined in table if original in joined.partition("\t")[0].split(" ")]
         forms.sort(key=lambda w: -originals.zipf(w))
-        assert len(forms) == n
+        n = len(forms)
+        assert n > 0 and originals.forms_above(original, "xyzzyq") == (n, n)  # unknown: Zipf 0
         for form in forms[:15]:
-            place, total = originals.substitute_place(original, form)
-            assert total == n
             z = round(originals.zipf(form) * 100)
-            assert place == sum(round(originals.zipf(f) * 100) > z for f in forms)
-        assert originals.substitute_place(original, forms[0])[0] == 0
-    assert originals.substitute_place("xyzzyq", "large") == (None, 0)
+            above = sum(round(originals.zipf(f) * 100) > z for f in forms)
+            assert originals.forms_above(original, form) == (above, n)
+        assert originals.forms_above(original, forms[0])[0] == 0
+    assert originals.forms_above("xyzzyq", "large") == (0, 0)
 
 
 def test_offered_originals_all_restore_the_phrase_most_likely_first() -> None:

@@ -54,9 +54,9 @@ FEATURES = (
     "sem_gap",  # sem_delta minus the best among the word's candidates (0 for the best fit)
     "unigram_rel",  # cand_unigram minus the commonest candidate's
     "sem_log_rank",  # log(1 + its place by fit among the word's candidates)
-    # the noisy channel (``originals.substitute_place``): how a spinner would write the candidate
-    "channel_log_place",  # log(1 + the written word's place among the candidate's Moby forms,
-    #   commonest first); NaN, the trees' missing branch, when they do not include it
+    # the noisy channel (``originals.forms_above``): how a spinner would write the candidate
+    "channel_log_place",  # log(1 + how many of the candidate's Moby forms are more frequent than
+    #   the written word); NaN, the trees' missing branch, when it is not one of them
     "channel_log_forms",  # log(1 + how many forms the Moby map lists for the candidate)
 )
 
@@ -80,7 +80,7 @@ def candidate_rows(ev: Evidence, i: int, cands: list[Candidate]) -> np.ndarray:
         sem = fits[k] - fit if math.isfinite(fits[k]) and math.isfinite(fit) else math.nan
         mapped = in_map(w, c.word)
         thesaurus = c.word in moby
-        place, forms = originals.substitute_place(c.word, written)
+        above, forms = originals.forms_above(c.word, written)
         rows[k] = (
             c.gain,
             c.gain - best,
@@ -99,7 +99,7 @@ def candidate_rows(ev: Evidence, i: int, cands: list[Candidate]) -> np.ndarray:
             0.0,
             0.0,
             0.0,
-            math.nan if place is None else math.log1p(place),
+            math.log1p(above) if thesaurus else math.nan,  # the written word is one of its forms
             math.log1p(forms),
         )
     col = {name: k for k, name in enumerate(FEATURES)}

@@ -176,18 +176,16 @@ def _forward() -> dict[str, bytes]:
     return load_or_build("originals-forward", VERSION, _sources(), _build_forward)
 
 
-def substitute_place(original: str, form: str) -> tuple[int | None, int]:
+def forms_above(original: str, form: str) -> tuple[int, int]:
     """How many of the forms a spinner may write for ``original`` are more frequent than
-    ``form`` (0: none, ``form`` is among the commonest; ``None`` when ``form`` is not one of
-    its forms), and how many forms it has.
+    ``form`` (0: ``form`` is as common as its commonest), and how many forms it has.  Whether
+    ``form`` is one of them is ``original in original_tags(form)``, which the caller has.
 
     A noisy channel's view of a restoration: a spinner that picks a common synonym of the
     original (as the training spinner and SpinBot-style tools do) leaves a written word near
     the top of the original's list, and one with few synonyms has few ways to write it."""
     packed = _forward().get(original, b"")
     n = len(packed) // 2
-    if original not in original_tags(form):
-        return None, n
     z = round(zipf(form) * 100)
     # the frequencies run from the largest down: count those above z by bisection
     lo, hi = 0, n

@@ -9,6 +9,15 @@ from spinlint.rule import Rule
 from spinlint.textscan import blank_between
 
 LENGTHS = (2, 3, 4)  # words in the repeated run
+# "side to side to", "more and more and more", "step by step by": a reduplicated idiom ("side
+# to side") next to its own link word repeats two words honestly (``_reduplication``).
+LINKS = frozenset({"to", "by", "in", "after", "upon", "on", "and", "for", "against"})
+
+
+def _reduplication(run: list[str], before: str) -> bool:
+    """A two-word run inside a reduplicated idiom: "side to | side to" (the run ends in the
+    link word) or "more | and more and more" (it starts with the link, after the same word)."""
+    return run[1] in LINKS or (run[0] in LINKS and before == run[1])
 
 
 def repeats(doc: Document) -> Iterator[tuple[int, int]]:
@@ -17,7 +26,8 @@ def repeats(doc: Document) -> Iterator[tuple[int, int]]:
     be".  One word doubled ("very very", "had had", "that that") is honest English or an
     ordinary typo, so a run of one word repeated is left alone, as are runs that hold a number
     and runs in title case, where names and titles repeat on purpose (the book "Why Do You
-    Think You Think?").  Leftmost first, the longest run at a place, never
+    Think You Think?"), and two-word runs inside a reduplicated idiom ("from side to side to
+    force", "more and more and more").  Leftmost first, the longest run at a place, never
     overlapping."""
     lowers = doc.folded_words
     words = doc.words
@@ -32,6 +42,7 @@ def repeats(doc: Document) -> Iterator[tuple[int, int]]:
                 len(run) == n
                 and lowers[i + n : i + 2 * n] == run
                 and len(set(run)) > 1
+                and not (n == 2 and _reduplication(run, lowers[i - 1] if i else ""))
                 and all(t[0].isalpha() for t in run)
                 and not all(w.text[0].isupper() for w in words[i : i + 2 * n])
                 and blank_between(doc, starts, ends, i, i + 2 * n - 1)
