@@ -253,3 +253,24 @@ def test_the_linear_document_stage_reads_probabilities_as_log_odds_and_missing_a
     assert np.allclose(stage.raw(rows), want)
     assert np.all(np.diff(stage(np.asarray([[0.0, 0, 0.1], [0.0, 0, 0.5], [0.0, 0, 0.9]]))) > 0)
     assert len(stage.raw(np.zeros((0, 3)))) == 0
+
+
+@needs_model
+def test_deep_extends_the_default_marks() -> None:
+    """Every word the default pass marks stays marked under --deep; a span the deep stages do
+    not mark keeps the default pass's own diagnostic (its message, confidence and fixes).  The
+    shipped example has such spans (the deep stages leave "told" unmarked)."""
+    path = str(Path(__file__).resolve().parent.parent / "examples" / "spun-news.md")
+    plain = lint_file(path, Options(use_cache=False, select=("SPN",)))
+    deep = lint_file(path, Options(use_cache=False, select=("SPN",), deep=True))
+    assert deep.deep and plain.diagnostics
+    kept = 0
+    for d in plain.diagnostics:
+        covering = [e for e in deep.diagnostics if e.span.start <= d.span.start and d.span.end <= e.span.end]
+        assert covering, f"{d.message} lost under --deep"
+        for e in covering:
+            if e.span == d.span and "SmolLM2" not in e.message and e.message == d.message:
+                kept += 1
+                assert e.found_by == "default"
+                assert (e.confidence, e.suggestions) == (d.confidence, d.suggestions)
+    assert kept, "no span of the default pass's alone"

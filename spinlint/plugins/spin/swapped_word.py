@@ -206,8 +206,17 @@ class SwappedWord(Rule):
         view_bar = bar if deep is None else deep_min_probability()
         read = reading(ev, view, deep=deep is not None)
         marked = marks(ev, view, view_bar, deep=deep is not None, read=read)
+        by_deep: set[int] = set()
+        if deep is None:
+            by_default, default_read = set(marked), read
+        else:
+            # the deep pass extends the default pass's evidence: a word the default stages mark
+            # stays marked (with their figures) where the deep stages do not mark it
+            default_read = reading(ev, s)
+            by_default = set(marks(ev, s, bar, read=default_read))
+            by_deep = set(marked)
+            marked = sorted(by_deep | by_default)
         prefetch_offers(ev, marked)
-        by_default = set(marked if deep is None else marks(ev, s, bar, deep=False))
         groups: list[list[int]] = []
         for i in marked:
             if (
@@ -219,6 +228,10 @@ class SwappedWord(Rule):
             else:
                 groups.append([i])
         for g in groups:
+            if deep is not None and not by_deep.intersection(g):
+                # the default pass's alone: its own figures, without the deep pass's sentence
+                yield self._report(doc, ev, s, default_read, None, g, "default")
+                continue
             # found by the deep pass alone when the default pass would have left every word of it
             found_by = "deep" if deep is not None and not by_default.intersection(g) else "default"
             yield self._report(doc, ev, view, read, deep, g, found_by)
