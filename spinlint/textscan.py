@@ -9,7 +9,7 @@ slow pattern is tried only at the few positions before it where a match could st
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -45,14 +45,15 @@ def run_before(text: str, at: int, pos: int, chars: Callable[[str], bool]) -> in
     return at
 
 
-def blank_between(doc: Document, starts: Sequence[int], ends: Sequence[int], first: int, last: int) -> bool:
-    """Words ``first`` .. ``last`` of ``doc`` (by their ``starts`` and ``ends`` offsets) follow
-    each other with only blanks between them, one line break at most (wrapped prose), never a
-    blank line, punctuation or markup (the reader masks markup with blanks in the prose, so
-    the source text is checked too: a heading and the paragraph after it are not one run)."""
-    prose, text = doc.prose, doc.text
+def blank_between(doc: Document, first: int, last: int) -> bool:
+    """Words ``first`` .. ``last`` of ``doc.words`` follow each other with only blanks between
+    them, one line break at most (wrapped prose), never a blank line, punctuation or markup (the
+    reader masks markup with blanks in the prose, so the source text is checked too: a heading
+    and the paragraph after it are not one run)."""
+    prose, text, words = doc.prose, doc.text, doc.words
     for k in range(first, last):
-        gap = prose[ends[k] : starts[k + 1]]
-        if not gap or not gap.isspace() or gap.count("\n") > 1 or not text[ends[k] : starts[k + 1]].isspace():
+        a, b = words[k].end, words[k + 1].start
+        gap = prose[a:b]
+        if not gap or not gap.isspace() or gap.count("\n") > 1 or not text[a:b].isspace():
             return False
     return True

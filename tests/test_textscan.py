@@ -194,3 +194,22 @@ def test_sentence_ends_match_the_lookbehind_statement(text: str) -> None:
     from spinlint.document import SENTENCE_END
 
     assert [m.end() for m in SENTENCE_END.finditer(text)] == [m.end() for m in SENTENCE_SPEC.finditer(text)]
+
+
+def test_blank_between_allows_one_line_break_but_no_punctuation_blank_line_or_markup() -> None:
+    from spinlint.document import Document
+    from spinlint.sources import decode, extract
+    from spinlint.textscan import blank_between
+
+    def doc(text: str, name: str = "t.txt") -> Document:
+        src = decode(name, text.encode("utf-8"))
+        prose = extract(src)
+        return Document(source=src, prose=prose.text, breaks=prose.breaks)
+
+    assert blank_between(doc("or not or not"), 0, 3)
+    assert blank_between(doc("or not\nor not"), 0, 3)  # wrapped prose
+    assert not blank_between(doc("or not\n\nor not"), 0, 3)  # a blank line
+    assert not blank_between(doc("or not, or not"), 0, 3)  # punctuation
+    html = doc("<p>or not</p><p>or not</p>", "t.html")  # masked markup: blanks in the prose only
+    assert [w.text for w in html.words] == ["or", "not", "or", "not"]
+    assert not blank_between(html, 0, 3)

@@ -21,8 +21,6 @@ def clashes(doc: Document) -> Iterator[tuple[int, int]]:
     """``(first word, modal)`` of each negated auxiliary followed by a modal, by word index."""
     lowers = doc.folded_words
     words = doc.words
-    starts = [w.start for w in words]
-    ends = [w.end for w in words]
     for k in [k for k, w in enumerate(words) if k and w.text in MODALS]:
         if lowers[k - 1] in NEGATED:
             first = k - 1
@@ -30,7 +28,7 @@ def clashes(doc: Document) -> Iterator[tuple[int, int]]:
             first = k - 2
         else:
             continue
-        if blank_between(doc, starts, ends, first, k):
+        if blank_between(doc, first, k):
             yield first, k
 
 

@@ -31,8 +31,6 @@ def repeats(doc: Document) -> Iterator[tuple[int, int]]:
     overlapping."""
     lowers = doc.folded_words
     words = doc.words
-    starts = [w.start for w in words]
-    ends = [w.end for w in words]
     found = []
     for n in LENGTHS:
         # a repeated run's first word equals the word n places on: a cheap scan for that first
@@ -45,7 +43,7 @@ def repeats(doc: Document) -> Iterator[tuple[int, int]]:
                 and not (n == 2 and _reduplication(run, lowers[i - 1] if i else ""))
                 and all(t[0].isalpha() for t in run)
                 and not all(w.text[0].isupper() for w in words[i : i + 2 * n])
-                and blank_between(doc, starts, ends, i, i + 2 * n - 1)
+                and blank_between(doc, i, i + 2 * n - 1)
             ):
                 found.append((i, n))
     end = -1
