@@ -131,9 +131,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     def filled(rows: np.ndarray) -> np.ndarray:
         return np.where(np.isnan(rows), worst, rows)
 
-    center, scale = filled(X).mean(axis=0), filled(X).std(axis=0)
+    X_filled = filled(X)
+    center, scale = X_filled.mean(axis=0), X_filled.std(axis=0)
     scale[scale == 0] = 1.0
-    linear = LogisticRegression(C=0.1, max_iter=5000).fit((filled(X) - center) / scale, y)
+    linear = LogisticRegression(C=0.1, max_iter=5000).fit((X_filled - center) / scale, y)
 
     def linear_score(rows: np.ndarray) -> np.ndarray:
         out: np.ndarray = linear.decision_function((filled(rows) - center) / scale)

@@ -37,8 +37,7 @@ def repeats(doc: Document) -> Iterator[tuple[int, int]]:
         for i in [i for i, (a, b) in enumerate(zip(lowers, lowers[n:], strict=False)) if a == b]:
             run = lowers[i : i + n]
             if (
-                len(run) == n
-                and lowers[i + n : i + 2 * n] == run
+                lowers[i + n : i + 2 * n] == run
                 and len(set(run)) > 1
                 and not (n == 2 and _reduplication(run, lowers[i - 1] if i else ""))
                 and all(t[0].isalpha() for t in run)
