@@ -139,17 +139,23 @@ def at_least(value: str, floor: str) -> bool:
 # probability reads its document's evidence too (``spinlint.detect.model.PARA_FEATURES``), so
 # the document verdict, with its fitted false-alarm budget (1 % and 0.2 % of honest
 # calibration documents), comes first: no paragraph of a document judged clean is flagged.
-# The deep stages' paragraph probabilities (``--deep``) are held to the same bar: they are
-# calibrated on the same splits and spinner, and their own bar would need the slow deep build.
-def paragraph_bar() -> float:
+# The deep stages' paragraph probabilities (``--deep``) are held to the bar of the default
+# stages they were fitted on (``deepmodel.base_detector``): they are calibrated on the same
+# splits and spinner, and their own bar would need the slow deep build.
+def paragraph_bar(deep: bool = False) -> float:
     from spinlint.detect.model import detector
 
-    return float(detector().spec["paragraphs"]["min_probability"])
+    base = None
+    if deep:
+        from spinlint.detect.deepmodel import base_detector
+
+        base = base_detector()
+    return float((base or detector()).spec["paragraphs"]["min_probability"])
 
 
-def paragraph_verdict(document_verdict: str, probability: float) -> str:
+def paragraph_verdict(document_verdict: str, probability: float, deep: bool = False) -> str:
     """A paragraph's verdict: its document's, when P(paragraph spun) reaches ``paragraph_bar``."""
-    return document_verdict if probability >= paragraph_bar() else "clean"
+    return document_verdict if probability >= paragraph_bar(deep) else "clean"
 
 
 def paragraph_summaries(result: FileResult) -> list[dict[str, Any]]:
@@ -166,7 +172,7 @@ def paragraph_summaries(result: FileResult) -> list[dict[str, Any]]:
                 "end_line": result.source.location(max(end - 1, start)).row,
                 "words": words,
                 "score": p,
-                "verdict": paragraph_verdict(doc_verdict, p),
+                "verdict": paragraph_verdict(doc_verdict, p, result.deep),
             }
         )
     return out

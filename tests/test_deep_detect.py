@@ -110,6 +110,62 @@ def test_region_features_count_strong_restorations() -> None:
     assert dm.region(rows[:0], read[:0]) == [0.0] * len(dm.REGION_FEATURES)
 
 
+@pytest.fixture
+def fresh_models() -> object:
+    """Clear the loaded model files before and after a test that points them elsewhere."""
+    from spinlint.detect import model
+
+    def clear() -> None:
+        model.detector.cache_clear()
+        dm.deep_detector.cache_clear()
+        dm.base_detector.cache_clear()
+
+    clear()
+    yield None
+    clear()
+
+
+def test_the_deep_stages_read_the_default_stages_they_were_fitted_on() -> None:
+    recorded = dm.deep_detector().spec["trained_on"]["default_stages"]
+    assert recorded["file"] == Path(dm.BASE_PATH).name
+    assert dm.file_sha256(dm.BASE_PATH) == recorded["sha256"]
+    doc = _doc(SPUN)
+    pinned = dm.Detector(dm.BASE_PATH).score(evidence(doc), doc.word_count(), complete=True)
+    s = dm.base_scores(doc)
+    assert s.complete and s.document == pinned.document
+    assert np.array_equal(s.word_given_spun, pinned.word_given_spun)
+
+
+def test_a_refit_of_the_default_stages_leaves_the_deep_reading_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_models: object
+) -> None:
+    from spinlint.detect import model
+
+    before = dm.base_scores(_doc(SPUN))
+    spec = json.loads(Path(model.OUT_PATH).read_text(encoding="utf-8"))
+    spec["doc"]["calibration"] = {"x": [0.0, 1.0], "y": [0.0, 0.0]}  # "refitted": never spun
+    refit = tmp_path / "detector.json"
+    refit.write_text(json.dumps(spec), encoding="utf-8")
+    monkeypatch.setattr(model, "OUT_PATH", str(refit))
+    model.detector.cache_clear()
+    dm.base_detector.cache_clear()
+    doc = _doc(SPUN)
+    assert scores(doc).document == 0.0  # the default pass reads the new stages ...
+    after = dm.base_scores(doc)  # ... the deep pass the pinned ones
+    assert after.document == before.document > 0.0
+    assert np.array_equal(after.word_given_spun, before.word_given_spun)
+
+
+def test_default_stages_that_are_not_the_pinned_ones_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fresh_models: object
+) -> None:
+    other = tmp_path / "detector-deep-base.json"
+    other.write_text(Path(dm.BASE_PATH).read_text(encoding="utf-8") + " ", encoding="utf-8")
+    monkeypatch.setattr(dm, "BASE_PATH", str(other))
+    with pytest.raises(ValueError, match="rebuild both with python -m training.build_deep"):
+        dm.base_scores(_doc(SPUN))
+
+
 def test_the_deep_model_file_loads_and_matches_its_build() -> None:
     from spinlint.detect.model import Stage
 
@@ -200,21 +256,20 @@ def test_json_says_which_pass_found_each_diagnostic(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     path = tmp_path / "spun.md"
-    path.write_text(SPUN, encoding="utf-8")
+    path.write_text(LIGHT, encoding="utf-8")  # the default pass leaves it unmarked
     cli.main(["--deep", "--no-cache", "--select", "SPN,GLT", "--format", "json", "--summary", str(path)])
     data = json.loads(capsys.readouterr().out)
-    assert {d["pass"] for d in data["diagnostics"]} <= {"default", "deep"}
-    assert any(d["pass"] == "deep" for d in data["diagnostics"])
+    assert {d["pass"] for d in data["diagnostics"]} == {"deep"}
     assert data["files"][0]["pass"] == "deep"
     # the paragraphs are scored by the same (deep) stages as the file
     from spinlint.detect.deepmodel import deep_scores
     from spinlint.verdict import paragraph_bar
 
     paras = data["files"][0]["paragraphs"]
-    e = deep_scores(_doc(SPUN, "spun.md"), 1)
+    e = deep_scores(_doc(LIGHT, "spun.md"), 1)
     assert [p["score"] for p in paras] == [round(float(x), 4) for x in e.paragraphs]
-    for p in paras:
-        judged = data["files"][0]["verdict"] != "clean" and p["score"] >= paragraph_bar()
+    for p in paras:  # held to the bar of the default stages the deep ones were fitted on
+        judged = data["files"][0]["verdict"] != "clean" and p["score"] >= paragraph_bar(deep=True)
         assert (p["verdict"] != "clean") == judged
 
 

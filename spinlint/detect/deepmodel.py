@@ -16,10 +16,19 @@ A deep mark's probability is, as in the default pass, P(swapped | spun) x P(para
 Words the deep pass did not read have no neural figures (NaN: the trees send them down their
 "missing" branch, as in training).  Nothing is decided twice: with ``--deep`` these stages
 replace the default ones for the file's score, verdict and SPN001 marks.
+
+The deep stages read the default stages' outputs, so they are pinned to the default stages
+they were fitted on: ``detector-deep-base.json``, a copy of ``detector.json`` that
+``training.build_deep`` takes when it starts, whose SHA-256 the deep model file records
+(``trained_on.default_stages``).  The default stages can then be refitted
+(``python -m training.build``, minutes) without the deep build (hours): ``--deep`` keeps
+reading the stages its own were fitted on, and when both files are the same, the scores are
+computed once.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 import os
@@ -36,6 +45,7 @@ from spinlint.detect.model import (
     MARK_FEATURES,
     PARA_FEATURES,
     Density,
+    Detector,
     Scores,
     Stage,
     mark_rows,
@@ -44,6 +54,7 @@ from spinlint.detect.model import regions as default_regions
 from spinlint.model import Span
 
 OUT_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "detector-deep.json")
+BASE_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "detector-deep-base.json")
 FORMAT = 1
 SELECT = 0.15  # the word screen's P(swapped) from which the deep pass reads a word
 ORIGINALS = 2  # candidate originals re-scored per word (the order SPN001 offers them in)
@@ -222,6 +233,7 @@ class DeepDetector:
                 f"{path}: built for other features; rebuild it with python -m training.build_deep"
             )
         self.spec = spec
+        self.base_sha256 = str(spec.get("trained_on", {}).get("default_stages", {}).get("sha256", ""))
         self.doc, self.para, self.mark = (Stage(spec[k]) for k in STAGES)
         density = spec.get("marks", {}).get("density")  # training.fit_deep_density
         self.density = Density(density) if density else None
@@ -239,20 +251,63 @@ def deep_detector() -> DeepDetector:
     return DeepDetector()
 
 
+def file_sha256(path: str) -> str:
+    with open(path, "rb") as fh:
+        return hashlib.sha256(fh.read()).hexdigest()
+
+
+@lru_cache(maxsize=1)
+def base_detector() -> Detector | None:
+    """The default stages the deep stages were fitted on (``BASE_PATH``), checked against the
+    SHA-256 the deep model file records; ``None`` when they are the shipped default stages
+    themselves (``detector.json`` is the same file), whose scores SPN001 computes anyway."""
+    from spinlint.detect import model
+
+    want = deep_detector().base_sha256
+    if not os.path.exists(BASE_PATH) or file_sha256(BASE_PATH) != want:
+        raise ValueError(
+            f"{BASE_PATH}: not the default stages {OUT_PATH} was fitted on (SHA-256 {want[:12] or 'unknown'}); "
+            "rebuild both with python -m training.build_deep"
+        )
+    if file_sha256(model.OUT_PATH) == want:
+        return None
+    return Detector(BASE_PATH)
+
+
+def base_scores(doc: Any, base: Detector | None = None) -> Scores:
+    """The scores of the default stages the deep stages read (``base_detector``, or ``base``:
+    ``training.build_deep`` reads with the stages it is about to pin), complete: every
+    word's P(swapped | spun) is a deep feature."""
+    from spinlint.detect.evidence import evidence
+    from spinlint.detect.model import scores
+
+    if base is not None:
+        return base.score(evidence(doc), doc.word_count(), complete=True)
+    base = base_detector()
+    if base is None:
+        return scores(doc, complete=True)
+    s = doc.cache.get("spin-deep-base-scores")
+    if s is None:
+        s = doc.cache["spin-deep-base-scores"] = base.score(evidence(doc), doc.word_count(), complete=True)
+    return s  # type: ignore[no-any-return]
+
+
 def available() -> bool:
     """The fitted deep stages are shipped (they are, unless a build is in progress)."""
     return os.path.exists(OUT_PATH)
 
 
-def run(doc: Any, threads: int | None = None, model: Any = None) -> tuple[Evidence, Scores, Neural, DeepRows]:
-    """Evidence, default scores, the deep pass's figures and the deep rows for ``doc``
-    (raises ``spinlint.deep.DeepError`` when the neural model cannot be loaded)."""
+def run(
+    doc: Any, threads: int | None = None, model: Any = None, base: Detector | None = None
+) -> tuple[Evidence, Scores, Neural, DeepRows]:
+    """Evidence, the pinned default stages' scores (``base_scores``), the deep pass's figures
+    and the deep rows for ``doc`` (raises ``spinlint.deep.DeepError`` when the neural model
+    cannot be loaded)."""
     from spinlint import deep
     from spinlint.detect.evidence import evidence
-    from spinlint.detect.model import scores
 
     e = evidence(doc)
-    s = scores(doc, complete=True)  # every word's P(swapped | spun) is a deep feature
+    s = base_scores(doc, base)
     picked, cands = candidates(e, s)
     result = deep.deep_pass(
         doc, cands, threads=threads, proposals=PROPOSALS, extra=EXTRA, accept=accept, model=model

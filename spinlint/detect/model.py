@@ -265,7 +265,8 @@ class Density:
 
 
 class Detector:
-    def __init__(self, path: str = OUT_PATH) -> None:
+    def __init__(self, path: str | None = None) -> None:
+        path = path or OUT_PATH
         with open(path, encoding="utf-8") as fh:
             spec: dict[str, Any] = json.load(fh)
         expected = {
