@@ -66,6 +66,7 @@ def pin_base(out: str) -> tuple[str, str]:
     os.replace(tmp, path)
     return path, dm.file_sha256(path)
 
+
 SHARES = {"region": 0.55, "calib": 0.25, "test": 0.20}
 # The document stage is a logistic regression on the default pass's document probability (as
 # log-odds) and the deep pass's own document figures: 440 training rows are few for trees over

@@ -265,8 +265,9 @@ def base_detector() -> Detector | None:
 
     want = deep_detector().base_sha256
     if not os.path.exists(BASE_PATH) or file_sha256(BASE_PATH) != want:
+        recorded = want[:12] or "unknown"
         raise ValueError(
-            f"{BASE_PATH}: not the default stages {OUT_PATH} was fitted on (SHA-256 {want[:12] or 'unknown'}); "
+            f"{BASE_PATH}: not the default stages {OUT_PATH} was fitted on (SHA-256 {recorded}); "
             "rebuild both with python -m training.build_deep"
         )
     if file_sha256(model.OUT_PATH) == want:
