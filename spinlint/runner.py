@@ -496,6 +496,8 @@ def lint_file(path: str, options: Options, data: bytes | None = None) -> FileRes
         result = engine.lint_source(source, config, options)
     except RecursionError:
         return FileResult(display, source, error=f"{display}: document too deeply nested to parse")
+    except SourceError as exc:  # a reader failed on this file: reported, the others go on
+        return FileResult(display, source, error=str(exc))
     if use_cache and not result.incomplete:
         _cache_put(
             cache_dir(options),

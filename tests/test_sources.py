@@ -473,6 +473,36 @@ def test_markdown_past_the_nesting_limit_is_read_as_text(tmp_path: Path) -> None
     assert "deep.md:3: Markdown nested deeper than 20 levels" in proc.stderr
 
 
+@pytest.mark.parametrize("opening", ["<![\n", "<![ oops ", "<![foo[ x ]]> "])
+def test_html_marked_sections_the_parser_does_not_know_are_bogus_comments(opening: str) -> None:
+    """Python 3.11's HTMLParser raises AssertionError on them (hypothesis found '<![\\n');
+    HTML5 reads a bogus comment up to the next '>', and the prose after it is read."""
+    src = "<p>Intro.</p>" + opening + "<p>" + SPUN + "</p>"
+    check_reader_properties(src)
+    prose = html.read(src)
+    assert SPUN in prose.text and "Intro." in prose.text and "oops" not in prose.text
+
+
+def test_a_reader_that_fails_names_the_file_and_the_others_are_linted(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from spinlint import cli
+
+    def broken(text: str) -> Prose:
+        raise ValueError("unexpected token")
+
+    monkeypatch.setattr(html, "read", broken)
+    bad, good = tmp_path / "bad.html", tmp_path / "good.txt"
+    bad.write_text("<p>" + SPUN + "</p>")
+    good.write_text(SPUN + "\n")
+    result = lint_file(str(bad), Options(use_cache=False, select=("TPF001",)))
+    assert result.error == f"{bad}: cannot read as html: unexpected token"
+    rc = cli.main(["--no-cache", "--select", "TPF001", "--format", "concise", str(bad), str(good)])
+    out, err = capsys.readouterr()
+    assert rc != 0 and "good.txt:1:5: TPF001" in out
+    assert f"{bad}: cannot read as html: unexpected token" in err
+
+
 def test_markdown_below_the_nesting_limit_has_no_warning() -> None:
     prose = markdown.read("> " * 5 + SPUN + "\n")
     assert SPUN in prose.text and prose.warnings == []

@@ -157,7 +157,13 @@ def _readers() -> dict[str, Reader]:
 
 
 def extract(source: SourceFile) -> Prose:
-    prose = _readers()[source.format](source.text)
+    """The prose of ``source``, read by its format's reader.  A reader that fails on input it
+    does not expect raises ``SourceError`` naming the file, the format and the reader's
+    error (the run reports it and lints the other files), never a traceback."""
+    try:
+        prose = _readers()[source.format](source.text)
+    except (AssertionError, ValueError, IndexError, KeyError, TypeError) as exc:
+        raise SourceError(f"{source.path}: cannot read as {source.format}: {exc}") from exc
     assert len(prose.text) == len(source.text), "reader must keep offsets"
     return prose
 

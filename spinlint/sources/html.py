@@ -89,6 +89,18 @@ class _Collector(HTMLParser):
             self.markup_tail = self._offset()
         super().close()
 
+    def parse_html_declaration(self, i: int) -> int:
+        # ``<![`` opens a CDATA or marked section only with a keyword the parser knows; any
+        # other (``<![ oops``, ``<![foo[``) makes Python 3.11's parser raise AssertionError.
+        # HTML5 reads it as a bogus comment up to the next ``>``, and so do we.  (The parser
+        # moves its position before raising; it is put back, or every offset after would be off.)
+        pos = self.getpos()
+        try:
+            return int(super().parse_html_declaration(i))
+        except AssertionError:
+            self.lineno, self.offset = pos
+            return int(self.parse_bogus_comment(i))
+
     def _offset(self) -> int:
         line, col = self.getpos()
         return self.starts[line - 1] + col
