@@ -65,7 +65,7 @@ class FileResult:
     # P(document spun) from the trained detector (spinlint.detect), when a rule asked for it
     score: float | None = None
     deep: bool = False  # the score is the deep stages' (--deep), with their own thresholds
-    incomplete: bool = False  # a rule was skipped (its resource is not installed): not cached
+    incomplete: bool = False  # a rule was skipped (resource not installed) or failed: not cached
     # P(paragraph spun) of each paragraph with content words, from the same stages as
     # ``score``: (start offset, end offset, prose words, probability)
     paragraphs: list[tuple[int, int, int, float]] = field(default_factory=list)
@@ -130,6 +130,12 @@ class Engine:
                 self._warned_missing.add(rule.code)
                 print(f"spinlint: skipped {rule.code}: {exc}", file=sys.stderr)
             return []
+        except Exception as exc:  # noqa: BLE001 - a rule's bug must not lose the other rules' findings
+            # (as flake8 reports a plugin that raised, and ruff a panic, naming the file): the
+            # file's result says which rule failed and how; the others' findings are reported
+            failure = f"{rule.code} failed ({type(exc).__name__}: {exc})"
+            doc.cache["failed-rules"] = (*doc.cache.get("failed-rules", ()), failure)
+            return []
 
     def _warn_no_pipeline(self, codes: Sequence[str]) -> None:
         if not self._warned_nlp:
@@ -184,15 +190,23 @@ class Engine:
         notices = [f"{source.path}:{source.location(at).row}: {msg}" for at, msg in prose.warnings]
         if doc.cache.get("deep-error"):
             notices.append(f"{source.path}: {doc.cache['deep-error']}; the default pass's findings stand")
+        failed = doc.cache.get("failed-rules", ())
+        error = (
+            f"{source.path}: {'; '.join(failed)}; the other rules' findings are reported (please "
+            "report this with the file)"
+            if failed
+            else None
+        )
         return FileResult(
             source.path,
             source,
             kept,
             doc.word_count(),
+            error=error,
             notice="; ".join(notices) or None,
             score=score,
             deep=deep is not None,
-            incomplete=bool(doc.cache.get("skipped-rules")),
+            incomplete=bool(doc.cache.get("skipped-rules") or failed),
             paragraphs=paragraphs,
         )
 

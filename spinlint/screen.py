@@ -335,7 +335,9 @@ def screen_partition(records: Sequence[Record], options: Options) -> PartitionRe
     diags = _empty_columns(DIAG_FIELDS)
     for rec in records:
         result = lint_record(rec, options)
-        ok = result.error is None and result.source is not None
+        # a rule that failed (``incomplete``, with an error) leaves the others' figures, reported
+        # beside the error; a document that could not be read has none
+        ok = result.source is not None and (result.error is None or result.incomplete)
         summary = file_summary(result) if ok else {}
         for key, value in (
             ("id", rec.id),

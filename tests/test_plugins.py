@@ -226,3 +226,36 @@ def test_editing_a_pack_lexicon_invalidates_the_result_cache(tmp_path: Path) -> 
     lexicon.write_text(lexicon.read_text().replace("utilise\tuse", "utilise\tapply"))
     second = run_cli("--format", "json", "--select", "HSE", "--cache-dir", str(cache), str(doc), cwd=tmp_path)
     assert [d["suggestions"] for d in json.loads(second.stdout)] == [["apply"], ["cooperation"]]
+
+
+def test_a_rule_that_raises_loses_no_other_finding_and_names_file_and_rule(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """As flake8 reports a plugin that raised and ruff a panic: the file's other findings are
+    reported, the error names the file, the rule and the exception, the exit code says so,
+    the other files are linted, and the broken result is not cached."""
+    from spinlint import cli
+    from spinlint.plugins.glitch.detached_hyphen import DetachedHyphen
+    from spinlint.runner import Options, lint_file
+
+    def broken(self: object, doc: object) -> object:
+        raise RuntimeError("index out of range")
+
+    monkeypatch.setattr(DetachedHyphen, "check", broken)
+    a, b = tmp_path / "a.md", tmp_path / "b.md"
+    a.write_text("A Kremlin- backed group met. The bosom peril cases rose.\n")
+    b.write_text("The bosom peril cases rose.\n")
+    result = lint_file(str(a), Options(use_cache=False, select=("GLT001", "TPF001")))
+    assert [d.code for d in result.diagnostics] == ["TPF001"]
+    assert result.error is not None and result.incomplete
+    assert result.error.startswith(f"{a}: GLT001 failed (RuntimeError: index out of range)")
+    cache = tmp_path / "cache"
+    argv = ["--select", "GLT001,TPF001", "--cache-dir", str(cache), "--format", "concise", str(a), str(b)]
+    assert cli.main(argv) == 2
+    out, err = capsys.readouterr()
+    assert "a.md:1:34: TPF001" in out and "b.md:1:5: TPF001" in out
+    assert "GLT001 failed (RuntimeError: index out of range)" in err
+    monkeypatch.undo()  # fixed: the file is read again, not answered from the cache
+    assert cli.main(argv) == 1
+    out, err = capsys.readouterr()
+    assert "a.md:1:3: GLT001" in out and "failed" not in err

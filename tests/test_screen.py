@@ -314,3 +314,25 @@ def test_the_tables_say_which_pass_decided() -> None:
     assert "pass" in DOC_FIELDS and "pass" in DIAG_FIELDS
     assert out.documents["pass"] == ["default"]  # no --deep: the default stages gave the score
     assert out.diagnostics["pass"] and set(out.diagnostics["pass"]) == {"default"}
+
+
+def test_a_rule_that_fails_leaves_the_documents_other_figures_beside_the_error(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from spinlint.plugins.glitch.detached_hyphen import DetachedHyphen
+    from spinlint.runner import Options
+    from spinlint.screen import Record, screen_partition
+
+    def broken(self: object, doc: object) -> object:
+        raise RuntimeError("index out of range")
+
+    monkeypatch.setattr(DetachedHyphen, "check", broken)
+    text = b"A Kremlin- backed group met. The bosom peril cases rose.\n"
+    out = screen_partition(
+        [Record("a", "a.md", "a.md", text), Record("b", "b.md", "b.md", b"")],
+        Options(use_cache=False, select=("GLT001", "TPF001")),
+    )
+    assert "GLT001 failed (RuntimeError: index out of range)" in out.documents["error"][0]
+    assert out.documents["words"][0] == 10 and out.documents["diagnostics"][0] == 1
+    assert out.diagnostics["code"] == ["TPF001"]
+    assert out.documents["error"][1] == "empty text" and out.documents["words"][1] is None
