@@ -329,3 +329,13 @@ def test_deep_extends_the_default_marks() -> None:
                 assert e.found_by == "default"
                 assert (e.confidence, e.suggestions) == (d.confidence, d.suggestions)
     assert kept, "no span of the default pass's alone"
+
+
+def test_the_deep_build_pins_a_copy_and_leaves_the_shipped_pair_until_it_writes(tmp_path: Path) -> None:
+    from spinlint.detect import model
+    from training import build_deep
+
+    pending, final, sha = build_deep.pin_base(str(tmp_path / "detector-deep.json"))
+    assert Path(final) == tmp_path / "detector-deep-base.json" and not Path(final).exists()
+    assert Path(pending).read_bytes() == Path(model.OUT_PATH).read_bytes()
+    assert sha == dm.file_sha256(model.OUT_PATH)

