@@ -187,6 +187,13 @@ def markdown(r: dict[str, Any]) -> str:
         else:
             cells = [cell(get_at(r[n], path), spec) for n in ("default", "deep")]
         lines.append(f"| {label} | {target} | {cells[0]} | {cells[1]} |")
+    lines += [
+        "",
+        *(
+            detection.interval_line(r[n], label)
+            for n, label in (("default", "default pass"), ("deep", "--deep"))
+        ),
+    ]
     return "\n".join(lines) + "\n"
 
 

@@ -515,6 +515,7 @@ def detection_markdown(det: dict[str, Any]) -> list[str]:
         + " |"
     )
     cov = det["coverage"]
+    lines += ["", detection.interval_line(det["spinlint"])]
     lines += [
         "",
         f"Coverage ceiling (the share of gold originals among spinlint's candidates for a word of the span): "

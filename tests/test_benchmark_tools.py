@@ -195,3 +195,14 @@ def test_real_spun_gold_rows_become_offsets(tmp_path: Path) -> None:
     ]
     assert golds[1].start == text.index("more showcases") + len("more ")
     assert len(warnings) == 1 and "nowhere" in warnings[0]
+
+
+def test_wilson_intervals_of_small_samples() -> None:
+    from benchmarks.detection import wilson
+
+    assert wilson(0, 359) == [0.0, 0.0106]  # no clean document flagged: still up to about 1 %
+    lo, hi = wilson(44, 75)  # 0.587: the 0.60 target is well inside
+    assert lo < 0.587 < 0.60 < hi and round(hi - lo, 2) == 0.22
+    assert wilson(2, 47)[0] > 0.01 and wilson(5, 0) is None
+    big = wilson(3621, 5904)
+    assert big[1] - big[0] < 0.03
