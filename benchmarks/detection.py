@@ -241,10 +241,11 @@ def interval_line(det: dict[str, Any], label: str = "spinlint") -> str:
     """One line of 95 % Wilson intervals for a tool's proportions that rest on few items
     (``report``'s output): how far each could move by the luck of the sample."""
 
-    def fmt(label: str, k: Any, n: Any, ci: list[float] | None) -> str | None:
-        if ci is None or n in (None, 0):
+    def fmt(label: str, k: int | None, n: int | None, ci: list[float] | None) -> str | None:
+        if ci is None or not n:
             return None
-        return f"{label} {k} of {n}: {ci[0]:.3f}-{ci[1]:.3f}"
+        size = f"{k} of {n}" if k is not None else f"n = {n}"
+        return f"{label} {size}: {ci[0]:.3f}-{ci[1]:.3f}"
 
     inside = det["real_spans_in_judged_spun"]
     high = det["real_spans_confidence_08"]
@@ -265,5 +266,5 @@ def interval_line(det: dict[str, Any], label: str = "spinlint") -> str:
         fmt("synthetic inside judged spun, recall", None, synth["gold"], synth.get("recall_ci")),
         fmt("precision", None, synth["findings"], synth.get("precision_ci")),
     ]
-    shown = [p.replace("None of ", "n = ") for p in parts if p]
+    shown = [p for p in parts if p]
     return f"95 % Wilson intervals ({label}): " + "; ".join(shown) + "." if shown else ""
