@@ -602,11 +602,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     # 2. documents and paragraphs fitted on the region split's two spins, marks on its 10-40 %
     # spin; all calibrated on calib
     fitted = stage_rows(data["region"], stages["screen"])
-    wide_rows = stage_rows([*data["region"], *data["region-wide"]], stages["screen"])
+    denser = stage_rows(data["region-wide"], stages["screen"])
+    for stage in ("doc", "para"):  # the second spin's rows after the first's
+        fitted[stage] = tuple(
+            np.concatenate([a, b]) for a, b in zip(fitted[stage], denser[stage], strict=True)
+        )
     calib = stage_rows(data["calib"], stages["screen"])
     clfs = {}
     for stage in ("doc", "para", "mark"):
-        clfs[stage] = fit(stage, *(fitted if stage == "mark" else wide_rows)[stage])
+        clfs[stage] = fit(stage, *fitted[stage])
         finish(stage, clfs[stage], *calib[stage])
     model["verdict"] = verdict_thresholds(stages["doc"](calib["doc"][0]), calib["doc"][1])
     model["marks"] = {"min_probability": mark_threshold(data["calib"], stages)}
@@ -627,10 +631,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     model["trained_on"] = {
         "sources": list(SOURCES),
         "documents": {k: len(v) for k, v in by_split.items()},
-        "rows": {
-            "screen": int(len(y)),
-            **{k: int(len((fitted if k == "mark" else wide_rows)[k][1])) for k in fitted},
-        },
+        "rows": {"screen": int(len(y)), **{k: int(len(v[1])) for k, v in fitted.items()}},
         "spinner": "training.spinner: Moby, the PPS spinner map and phrases, numbers, glitches; 10-40 % "
         "(the document and paragraph stages: the region split again at 10-80 %; the density "
         "recalibration: the calibration split again at 10-80 %)",

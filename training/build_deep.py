@@ -35,6 +35,7 @@ import pickle
 import sys
 import time
 from collections.abc import Sequence
+from functools import lru_cache
 from multiprocessing import get_context
 from typing import Any
 
@@ -47,14 +48,11 @@ from spinlint.detect import deepmodel as dm  # noqa: E402
 from spinlint.detect import model as runtime  # noqa: E402
 from training import build, corpora  # noqa: E402
 
-_BASE: dict[str, runtime.Detector] = {}
 
-
+@lru_cache(maxsize=1)
 def base_stages(path: str) -> runtime.Detector:
     """The pinned default stages at ``path``, loaded once per process."""
-    if path not in _BASE:
-        _BASE[path] = runtime.Detector(path)
-    return _BASE[path]
+    return runtime.Detector(path)
 
 
 def pin_base(out: str) -> tuple[str, str, str]:
