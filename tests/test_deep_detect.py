@@ -164,6 +164,14 @@ def test_default_stages_that_are_not_the_pinned_ones_are_refused(
     monkeypatch.setattr(dm, "BASE_PATH", str(other))
     with pytest.raises(ValueError, match="rebuild both with python -m training.build_deep"):
         dm.base_scores(_doc(SPUN))
+    # under --deep, as a missing deep model: said once, and the default pass's findings stand
+    path = tmp_path / "spun.md"
+    path.write_text(SPUN, encoding="utf-8")
+    result = lint_file(str(path), Options(use_cache=False, select=("SPN",), deep=True))
+    plain = lint_file(str(path), Options(use_cache=False, select=("SPN",)))
+    assert result.error is None and not result.deep
+    assert result.notice is not None and "rebuild both with python -m training.build_deep" in result.notice
+    assert [d.span for d in result.diagnostics] == [d.span for d in plain.diagnostics] != []
 
 
 def test_the_deep_model_file_loads_and_matches_its_build() -> None:

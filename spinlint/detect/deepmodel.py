@@ -251,6 +251,10 @@ def deep_detector() -> DeepDetector:
     return DeepDetector()
 
 
+class PinError(ValueError):
+    """The deep stages cannot read the default stages they were fitted on (``base_detector``)."""
+
+
 def file_sha256(path: str) -> str:
     with open(path, "rb") as fh:
         return hashlib.sha256(fh.read()).hexdigest()
@@ -266,7 +270,7 @@ def base_detector() -> Detector | None:
     want = deep_detector().base_sha256
     if not os.path.exists(BASE_PATH) or file_sha256(BASE_PATH) != want:
         recorded = want[:12] or "unknown"
-        raise ValueError(
+        raise PinError(
             f"{BASE_PATH}: not the default stages {OUT_PATH} was fitted on (SHA-256 {recorded}); "
             "rebuild both with python -m training.build_deep"
         )

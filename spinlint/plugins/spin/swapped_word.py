@@ -504,7 +504,7 @@ def deep_scores(doc: Document) -> DeepScores | None:
         return None
     try:
         return deepmodel.deep_scores(doc, threads)
-    except DeepError as exc:
+    except (DeepError, deepmodel.PinError) as exc:  # the default pass's findings stand
         doc.cache["deep-error"] = str(exc)
         return None
 
