@@ -66,3 +66,35 @@ def test_builder_falls_back_on_the_hypernym_and_skips_adjectives_and_content_wor
     # "ar" is too short to write, so the broader term stands in; adjective senses of "in" are
     # honest synonyms; "back" is tagged as a content word far more often than chance
     assert expansions == {("area unit", "are", "hypernym"), ("square measure", "are", "hypernym")}
+
+
+def _lex002(tmp_path: Path, text: str) -> list[tuple[int, str]]:
+    from spinlint.runner import Options, lint_file
+
+    path = tmp_path / "page.md"
+    path.write_text(text, encoding="utf-8")
+    result = lint_file(str(path), Options(select=("LEX002",)))
+    return [(d.span.start, d.message) for d in result.diagnostics]
+
+
+def test_an_occurrence_without_a_decisive_neighbour_is_reported_only_beside_a_decisive_one(
+    tmp_path: Path,
+) -> None:
+    """ "that area" is ordinary English, so "that area unit coupled" alone is not enough; a
+    spinner applies one word map to the whole text, so beside "pages area unit found" (where
+    "pages are" is common and "pages area" unlisted) it is reported, naming that place."""
+    weak = "Pages that area unit coupled to indexed pages need no submission."
+    assert _lex002(tmp_path, weak + "\n") == []
+    strong = "Most pages area unit found within a day."
+    found = _lex002(tmp_path, weak + "\n\n" + strong + "\n")
+    assert [start for start, _ in found] == [
+        weak.index("area unit"),
+        len(weak) + 2 + strong.index("area unit"),
+    ]
+    assert "the same swap stands unmistakably at 3:12" in found[0][1]
+    assert "the same swap" not in found[1][1]
+    # another expansion's decisive occurrence does not vouch for this one
+    other = "The tool builds Associate in Nursing index of every page it visits."
+    assert [m for _, m in _lex002(tmp_path, weak + "\n\n" + other + "\n")] == [
+        m for _, m in _lex002(tmp_path, other + "\n")
+    ]

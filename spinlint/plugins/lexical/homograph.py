@@ -76,8 +76,10 @@ class FunctionWordHomograph(Rule):
     *using*) when it stands where the function word fits: the reference counts support the
     function word next to the neighbouring words at least ten times better than the phrase
     (log10 evidence summed over both neighbours >= 1), and one neighbour occurs at least a
-    million times with the function word and is not listed with the phrase.  Phrases that are
-    ordinary English ("fire" for *can*, "United States" for *us*) are never used.
+    million times with the function word and is not listed with the phrase.  Once one
+    occurrence is that clear, the phrase's other occurrences in the document need only the
+    evidence (a spinner uses one word map for the whole text).  Phrases that are ordinary
+    English ("fire" for *can*, "United States" for *us*) are never used.
 
     ## Why it matters
     Spinners built on WordNet look words up without their part of speech, so "the pages are
@@ -110,6 +112,7 @@ class FunctionWordHomograph(Rule):
     def check(self, doc: Document) -> Iterator[Diagnostic]:
         table = homographs()
         words, low = doc.words, doc.folded_words
+        weighed: list[_Weighed] = []
         i = 0
         while i < len(words):
             step = 1
@@ -119,14 +122,29 @@ class FunctionWordHomograph(Rule):
                     adjacent(doc, words[k], words[k + 1]) for k in range(i, i + n - 1)
                 ):
                     continue
-                found = self._judge(doc, words, i, h)
-                if found is not None:
-                    yield found
+                w = self._weigh(doc, words, i, h)
+                if w is not None:
+                    weighed.append(w)
                     step = n
                     break
             i += step
+        # A spinner applies one word map to the whole text: where an expansion stands
+        # decisively for its function word once, its other occurrences in the document need
+        # only the evidence, not a decisive neighbour ("Pages that area unit linked", where
+        # "that area" is ordinary English, after "most pages area unit found").
+        decided: dict[Homograph, _Weighed] = {}
+        for w in weighed:
+            if w.decisive:
+                decided.setdefault(w.homograph, w)
+        for w in weighed:
+            first = decided.get(w.homograph)
+            if first is not None:
+                yield self._report(doc, w, None if w.decisive else first)
 
-    def _judge(self, doc: Document, words: list[Word], i: int, h: Homograph) -> Diagnostic | None:
+    def _weigh(self, doc: Document, words: list[Word], i: int, h: Homograph) -> _Weighed | None:
+        """The reference counts' evidence for the function word at words[i:], or None where
+        the expansion may not stand for it (a capitalised single word mid-sentence, no
+        neighbour to judge by, or the function word not ``MIN_EVIDENCE`` better)."""
         n = len(h.expansion)
         first, last = words[i], words[i + n - 1]
         initial = first.start == doc.sentence_at(first.start).start
@@ -146,27 +164,53 @@ class FunctionWordHomograph(Rule):
             evidence += math.log10(with_fw / with_exp)
             decisive = decisive or (with_fw >= DECISIVE and with_exp == UNLISTED)
             sides.append((" ".join(ours), with_fw, " ".join(theirs), with_exp))
-        if not sides or not decisive or evidence < MIN_EVIDENCE:
+        if not sides or evidence < MIN_EVIDENCE:
             return None
+        return _Weighed(h, Span(first.start, last.end), initial, evidence, decisive, tuple(sides))
 
-        span = Span(first.start, last.end)
+    def _report(self, doc: Document, w: _Weighed, same_as: _Weighed | None) -> Diagnostic:
+        """The diagnostic for ``w``; ``same_as``: the decisive occurrence of the same
+        expansion that lets ``w`` (not decisive itself) be reported."""
+        h, span = w.homograph, w.span
+        fw = h.function_word
         spun = doc.text[span.start : span.end]
-        replacement = match_case(fw, spun) if initial else fw
-        best = max(sides, key=lambda s: s[1] / s[3])
-        seen = f"{best[3]:,.0f} times" if best[3] > UNLISTED else "not listed"
-        return self.diagnostic(
-            span,
+        replacement = match_case(fw, spun) if w.initial else fw
+        best = max(w.sides, key=lambda s: s[1] / s[3])
+        seen = f"occurs {best[3]:,.0f} times" if best[3] > UNLISTED else "is not listed"
+        message = (
             f"'{spun}' stands where the function word '{fw}' fits: WordNet gives it "
             f"{'as the broader term of' if h.relation == 'hypernym' else 'for'} a {h.pos} sense of "
             f"'{fw}' ({h.gloss}), a swap by a spinner blind to part of speech; '{best[0]}' occurs "
-            f"{best[1]:,.0f} times in the reference counts, '{best[2]}' is {seen}",
-            confidence=round(min(0.6 + 0.1 * evidence, 0.95), 2),
+            f"{best[1]:,.0f} times in the reference counts, '{best[2]}' {seen}"
+        )
+        extra: tuple[tuple[str, str], ...] = ()
+        if same_as is not None:
+            at = doc.source.location(same_as.span.start)
+            message += f"; the same swap stands unmistakably at {at.row}:{at.column}"
+            extra = (("same_swap_at", f"{at.row}:{at.column}"),)
+        return self.diagnostic(
+            span,
+            message,
+            confidence=round(min(0.6 + 0.1 * w.evidence, 0.95), 2),
             suggestions=[replacement],
             evidence=(
                 ("function_word", fw),
                 ("wordnet", f"{h.relation}: {h.gloss}"),
-                ("log10_evidence", f"{evidence:.2f}"),
-                *((f"count {a}", f"{ca:.0f}") for a, ca, _b, _cb in sides),
+                ("log10_evidence", f"{w.evidence:.2f}"),
+                *((f"count {a}", f"{ca:.0f}") for a, ca, _b, _cb in w.sides),
+                *extra,
                 ("source", "WordNet 3.0; wordsegment bigrams (Google Web 1T)"),
             ),
         )
+
+
+@dataclass(frozen=True)
+class _Weighed:
+    """One occurrence of an expansion where the function word fits better."""
+
+    homograph: Homograph
+    span: Span
+    initial: bool  # at the start of its sentence
+    evidence: float  # log10, summed over the neighbours
+    decisive: bool  # a strong neighbour pair with the function word, unlisted with the expansion
+    sides: tuple[tuple[str, float, str, float], ...]  # (ours, count, theirs, count) per neighbour
