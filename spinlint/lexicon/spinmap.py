@@ -65,3 +65,9 @@ def spinner_map() -> dict[str, tuple[str, ...]]:
 def phrases() -> frozenset[str]:
     """Every tortured phrase of the pack, lower case (for a cheap "pack hit" signal)."""
     return frozenset(" ".join(s.lower().split()) for s, _ in read_pairs(pairs_path()))
+
+
+@lru_cache(maxsize=1)
+def correct_terms() -> frozenset[str]:
+    """Every correct term of the pack ("breast cancer", "random forest"), lower case."""
+    return frozenset(" ".join(o.lower().split()) for _, o in read_pairs(pairs_path()))
