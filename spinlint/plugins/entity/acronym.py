@@ -133,6 +133,10 @@ def restorations(
     return [_articles(r) for r in out.values()]
 
 
+def _start(w: Word) -> int:
+    return w.start
+
+
 def _holds_term(r: Restoration, terms: frozenset[str]) -> str:
     """The longest run of the restored words that is one of ``terms`` and holds every
     replaced word ("severe acute respiratory syndrome" in "... syndrome coronavirus 2"), or ""."""
@@ -224,20 +228,19 @@ class AcronymMismatch(Rule):
         if not phrase.available():
             return
         words = doc.words
-        starts = [w.start for w in words]
         for m in SHORT_FORM.finditer(doc.prose):
             short = m.group(1)
             letters = short_form_letters(short)
             if sum(c.isupper() for c in short) < MIN_CAPITALS or len(letters) < 2 or letters.isdigit():
                 continue
             sentence = doc.sentence_at(m.start())
-            lo = bisect.bisect_left(starts, sentence.start)
-            hi = bisect.bisect_left(starts, m.start())
+            lo = bisect.bisect_left(words, sentence.start, key=_start)
+            hi = bisect.bisect_left(words, m.start(), key=_start)
             window = len(letters) + min(5, len(letters))  # Schwartz & Hearst's window
             run = words[max(lo, hi - window) : hi]
             if not run or doc.prose[run[-1].end : m.start()].strip():
                 continue  # the acronym does not follow the words directly
-            nxt = bisect.bisect_left(starts, m.end())
+            nxt = bisect.bisect_left(words, m.end(), key=_start)
             after = (
                 words[nxt].lower
                 if nxt < len(words) and words[nxt].start < sentence.end and words[nxt].text.isalpha()
@@ -284,11 +287,13 @@ class AcronymMismatch(Rule):
         smap = spinmap.spinner_map()
         scored = []
         for o in options:
-            restored = " ".join(o.words)
             first = len(run) - len(o.words)
-            gain = self._gain(lower, first, o, after)
+            is_term = bool(_holds_term(o, terms))
             mapped = all(o.words[i] in smap.get(lower[first + i], ()) for i in o.replaced)
-            if (gain > 0 and _holds_term(o, terms)) or (mapped and gain >= MIN_GAIN and not honest):
+            if not is_term and (honest or not mapped):
+                continue
+            gain = self._gain(lower, first, o, after)
+            if gain > 0 if is_term else gain >= MIN_GAIN:  # a term: the phrase model need only prefer it
                 scored.append((gain, o))
         if not scored:
             return None
