@@ -179,10 +179,11 @@ PGDOC = "/usr/share/doc/postgresql-doc-15/html"  # Debian's postgresql-doc-15
 PROSE_END = re.compile(r"[.:;?!)\"']$")
 
 
-def _prose_blocks(html: str, name: str) -> list[str]:
-    """The paragraphs of an HTML page that read as running prose, as spinlint's own reader
-    extracts them (markup blanked, one block per paragraph): at least eight words, ending
-    as a sentence ends, and mostly words rather than code or table cells."""
+def _prose_blocks(html: str, name: str, prose_only: bool = True) -> list[str]:
+    """The paragraphs of an HTML page as spinlint's own reader extracts them (markup blanked,
+    one block per paragraph); with ``prose_only``, those that read as running prose: at least
+    eight words, ending as a sentence ends, and mostly words rather than code or table
+    cells."""
     from spinlint.sources import decode, extract
 
     prose = extract(decode(name, html.encode("utf-8")))
@@ -191,6 +192,10 @@ def _prose_blocks(html: str, name: str) -> list[str]:
     for a, b in zip(starts, starts[1:], strict=False):
         block = " ".join(prose.text[a:b].split())
         words = block.split()
+        if not prose_only:
+            if any(w.strip(".,;:()\"'").isalpha() for w in words):
+                out.append(block)
+            continue
         if len(words) < 8 or not PROSE_END.search(block):
             continue
         if sum(w.strip(".,;:()\"'").isalpha() for w in words) < 0.75 * len(words):
@@ -218,11 +223,16 @@ def _chunks(paras: Iterable[str], max_words: int, min_words: int, min_last: int)
     return out
 
 
-def postgres_docs(root: str = PGDOC, min_words: int = 150, max_words: int = 450) -> list[Text]:
-    """Technical reference prose: the PostgreSQL 15 manual as Debian packages it
+def postgres_docs(
+    root: str = PGDOC, min_words: int = 150, max_words: int = 450, prose_only: bool = False
+) -> list[Text]:
+    """Technical reference text: the PostgreSQL 15 manual as Debian packages it
     (``apt-get install postgresql-doc-15``; PostgreSQL Licence, a permissive BSD-style one),
-    each page's prose paragraphs cut into documents of ``min_words`` to ``max_words`` words
-    (or to ``long_target`` words, for the pages it keeps long).
+    each page's blocks as spinlint reads the page (or, with ``prose_only``, only its prose
+    paragraphs, as before 2026-12-07) cut into documents of ``min_words`` to ``max_words``
+    words (or to ``long_target`` words, for the pages it keeps long).  A linted reference
+    page is all of its blocks, headings, navigation and table cells too: trained on the prose
+    alone, the detector judged honest pages of that kind spun more often.
     The benchmark's clean corpus holds the Python documentation, a different manual of the
     same genre, so API reference prose is in training without its test pages.  Absent: none
     (the build says so)."""
@@ -233,7 +243,7 @@ def postgres_docs(root: str = PGDOC, min_words: int = 150, max_words: int = 450)
             continue
         try:
             with open(path, encoding="utf-8") as fh:
-                paras = _prose_blocks(fh.read(), name)
+                paras = _prose_blocks(fh.read(), name, prose_only)
         except (OSError, UnicodeDecodeError):
             continue
         target = long_target(f"pgdoc/{name}") or max_words
