@@ -137,9 +137,18 @@ def prefetch_offers(ev: Evidence, indices: Sequence[int]) -> None:
     todo = [i for i in dict.fromkeys(indices) if i not in ev.offers]
     fitted = ranker()
     if fitted is None:
-        ev.offers.update({i: [(c, None) for c in ranked(ev.words[i])] for i in todo})
+        ev.offers.update({i: [(c, None) for c in ranked(ev.words[i]) if _offerable(c)] for i in todo})
     elif todo:
-        ev.offers.update({i: [(c, p) for c, p in order] for i, order in fitted.orders(ev, todo).items()})
+        ev.offers.update(
+            {i: [(c, p) for c, p in order if _offerable(c)] for i, order in fitted.orders(ev, todo).items()}
+        )
+
+
+def _offerable(c: Candidate) -> bool:
+    """A candidate worth offering as an original: not a single letter (Moby lists "I" among
+    the synonyms of "unit" and "one"; the marked words are content words, and no spinner
+    writes one for "I" or "a")."""
+    return len(c.word) > 1
 
 
 def _times(gain: float) -> str:
@@ -401,7 +410,7 @@ class SwappedWord(Rule):
         else:
             # each word's synonyms whether or not they gain alone: beside the other spun word
             # of the pair, the right one often does not ("breast" next to "peril")
-            cands = [synonyms_first(words[i])[:JOINT_CANDIDATES] for i in group]
+            cands = [[c for c in synonyms_first(words[i]) if _offerable(c)][:JOINT_CANDIDATES] for i in group]
         picks = [[c.word for c in cs] for cs in cands]
         from_map = [
             {c.word for c in cs if in_map(words[i], c.word)} for i, cs in zip(group, cands, strict=True)
