@@ -179,7 +179,7 @@ PGDOC = "/usr/share/doc/postgresql-doc-15/html"  # Debian's postgresql-doc-15
 PROSE_END = re.compile(r"[.:;?!)\"']$")
 
 
-def _prose_blocks(html: str, name: str, prose_only: bool = True) -> list[str]:
+def _page_blocks(html: str, name: str, prose_only: bool) -> list[str]:
     """The paragraphs of an HTML page as spinlint's own reader extracts them (markup blanked,
     one block per paragraph); with ``prose_only``, those that read as running prose: at least
     eight words, ending as a sentence ends, and mostly words rather than code or table
@@ -192,13 +192,12 @@ def _prose_blocks(html: str, name: str, prose_only: bool = True) -> list[str]:
     for a, b in zip(starts, starts[1:], strict=False):
         block = " ".join(prose.text[a:b].split())
         words = block.split()
+        alpha = sum(w.strip(".,;:()\"'").isalpha() for w in words)
         if not prose_only:
-            if any(w.strip(".,;:()\"'").isalpha() for w in words):
+            if alpha:
                 out.append(block)
             continue
-        if len(words) < 8 or not PROSE_END.search(block):
-            continue
-        if sum(w.strip(".,;:()\"'").isalpha() for w in words) < 0.75 * len(words):
+        if len(words) < 8 or not PROSE_END.search(block) or alpha < 0.75 * len(words):
             continue
         out.append(block)
     return out
@@ -243,7 +242,7 @@ def postgres_docs(
             continue
         try:
             with open(path, encoding="utf-8") as fh:
-                paras = _prose_blocks(fh.read(), name, prose_only)
+                paras = _page_blocks(fh.read(), name, prose_only)
         except (OSError, UnicodeDecodeError):
             continue
         target = long_target(f"pgdoc/{name}") or max_words

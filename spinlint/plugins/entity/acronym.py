@@ -150,13 +150,21 @@ def _holds_term(r: Restoration, terms: frozenset[str]) -> str:
     return ""
 
 
+ARTICLES = ("a", "an")
+
+
+def _article(word: str) -> str:
+    """The indefinite article before ``word`` (by its first letter)."""
+    return "an" if word[0] in "aeiou" else "a"
+
+
 def _article_before(lower: Sequence[str], r: Restoration) -> Restoration:
     """``r`` with the article before the long form when its first word was replaced and the
     article no longer agrees ("an irregular woodland" is "a random forest")."""
     first = len(lower) - len(r.words)
-    if first == 0 or 0 not in r.replaced or lower[first - 1] not in ("a", "an"):
+    if first == 0 or 0 not in r.replaced or lower[first - 1] not in ARTICLES:
         return r
-    article = "an" if r.words[0][0] in "aeiou" else "a"
+    article = _article(r.words[0])
     if article == lower[first - 1]:
         return r
     return Restoration((article, *r.words), tuple(i + 1 for i in r.replaced))
@@ -167,8 +175,8 @@ def _articles(r: Restoration) -> Restoration:
     own word ("stage as an assistance" is "platform as a service")."""
     words = list(r.words)
     for i in r.replaced:
-        if i > 0 and words[i - 1] in ("a", "an"):
-            words[i - 1] = "an" if words[i][0] in "aeiou" else "a"
+        if i > 0 and words[i - 1] in ARTICLES:
+            words[i - 1] = _article(words[i])
     return Restoration(tuple(words), r.replaced)
 
 
@@ -285,28 +293,30 @@ class AcronymMismatch(Rule):
         # mean", which the trigram model likes better.
         terms = spinmap.correct_terms()
         smap = spinmap.spinner_map()
+        written: dict[int, float] = {}  # the written long form's log-probability, by its first word
         scored = []
         for o in options:
             first = len(run) - len(o.words)
-            is_term = bool(_holds_term(o, terms))
+            term = _holds_term(o, terms)
             mapped = all(o.words[i] in smap.get(lower[first + i], ()) for i in o.replaced)
-            if not is_term and (honest or not mapped):
+            if not term and (honest or not mapped):
                 continue
-            gain = self._gain(lower, first, o, after)
-            if gain > 0 if is_term else gain >= MIN_GAIN:  # a term: the phrase model need only prefer it
-                scored.append((gain, o))
+            if first not in written:
+                written[first] = self._logprob(lower, first, lower[first:], after)
+            gain = self._logprob(lower, first, o.words, after) - written[first]
+            if gain > 0 if term else gain >= MIN_GAIN:  # a term: the phrase model need only prefer it
+                scored.append((gain, term, o))
         if not scored:
             return None
-        scored.sort(key=lambda x: (not _holds_term(x[1], terms), -x[0]))
-        gain, best = scored[0]
+        scored.sort(key=lambda x: (not x[1], -x[0]))
+        gain, term, best = scored[0]
         first = len(run) - len(best.words)
         span = Span(run[first].start, run[-1].end)
         shown = doc.text[span.start : span.end]
-        same = [o for _, o in scored if len(o.words) == len(best.words)]
+        same = [o for _, _, o in scored if len(o.words) == len(best.words)]
         suggestions = [self._cased(run[first:], o.words) for o in same[:5]]
         swaps = ", ".join(f"'{run[first + i].text}' for '{best.words[i]}'" for i in best.replaced)
         restored = " ".join(best.words)
-        term = _holds_term(best, terms)
         listed = (
             ""
             if not term
@@ -332,24 +342,18 @@ class AcronymMismatch(Rule):
         )
 
     @staticmethod
-    def _gain(lower: list[str], first: int, o: Restoration, after: str | None = None) -> float:
-        """log10 P(restored long form) - log10 P(written), the trigrams from the long form's
-        first word to the word after the acronym (``after``, when the sentence goes on), with
-        the two words before the long form as history."""
+    def _logprob(lower: Sequence[str], first: int, words: Sequence[str], after: str | None) -> float:
+        """log10 P of ``words`` standing for the long form ``lower[first:]``: the trigrams from
+        its first word to the word after the acronym (``after``, when the sentence goes on),
+        with the two words before the long form as history.  A restoration's gain is its
+        log-probability minus the written words'."""
         from spinlint.lexicon.phrase import START, load
 
         lm = load()
         v = lm.vocab.get
-        before = [START, START, *lower[:first]][-2:]
-
-        tail = [after] if after else []
-
-        def logprob(seq: Sequence[str]) -> float:
-            ids = [v(t, -1) for t in (*before, *seq, *tail)]
-            lp, _ = lm.score(np.asarray(ids[:-2]), np.asarray(ids[1:-1]), np.asarray(ids[2:]))
-            return float(lp.sum())
-
-        return logprob(o.words) - logprob(lower[first:])
+        ids = [v(t, -1) for t in (*[START, START, *lower[:first]][-2:], *words, *([after] if after else []))]
+        lp, _ = lm.score(np.asarray(ids[:-2]), np.asarray(ids[1:-1]), np.asarray(ids[2:]))
+        return float(lp.sum())
 
     @staticmethod
     def _cased(run: Sequence[Word], restored: Sequence[str]) -> str:
