@@ -117,7 +117,9 @@ class Llama:
         which keeps the matrix products large; a layer's prefix rows are gathered only while
         that layer runs."""
         batch, length = ids.shape
-        width = past[0][0].shape[2] if past else 0
+        # only the longest prefix of the batch is gathered: positions past it are masked
+        # anyway, and each row's gather copies its prefix's keys and values in every layer
+        width = min(int(lengths.max()), past[0][0].shape[2]) if past and batch else 0
         x = F.embedding(ids, self.embed)
         pos = lengths[:, None].float() + torch.arange(length, dtype=torch.float32)[None, :]
         freqs = pos[..., None] * self.inv_freq  # rows x time x half
@@ -130,8 +132,8 @@ class Llama:
         )[:, None]
         for layer, (pk, pv) in zip(self.layers, past, strict=True):
             q, k, v = self._qkv(layer, x, cos, sin)
-            k = torch.cat((pk.index_select(0, rows), k), dim=2)
-            v = torch.cat((pv.index_select(0, rows), v), dim=2)
+            k = torch.cat((pk[:, :, :width].index_select(0, rows), k), dim=2)
+            v = torch.cat((pv[:, :, :width].index_select(0, rows), v), dim=2)
             x = self._attend(layer, x, q, k, v, attn_mask)
         return self._rms(x, self.norm)
 
@@ -159,10 +161,8 @@ class Llama:
         """The rest of a layer: attention over ``k``/``v`` (prefix included), then the MLP,
         each added to the residual stream ``x``."""
         batch, length, _ = x.shape
-        group = self.heads // self.kv_heads
-        a = F.scaled_dot_product_attention(
-            q, k.repeat_interleave(group, dim=1), v.repeat_interleave(group, dim=1), attn_mask=attn_mask
-        )
+        # grouped-query attention without copying each key and value head per query head
+        a = F.scaled_dot_product_attention(q, k, v, attn_mask=attn_mask, enable_gqa=self.heads != self.kv_heads)
         x = x + F.linear(a.transpose(1, 2).reshape(batch, length, self.dim), layer.o)
         h = self._rms(x, layer.mlp_norm)
         return x + F.linear(F.silu(F.linear(h, layer.gate)) * F.linear(h, layer.up), layer.down)
