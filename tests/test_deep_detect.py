@@ -302,6 +302,24 @@ def test_the_models_own_word_needs_the_fitted_prior_to_come_before_a_synonym(
         assert ranked[0][0] == first and len(ranked) == 2  # a losing original is never offered
 
 
+def test_the_deep_pass_never_offers_a_single_letter() -> None:
+    """The default pass's rule holds for the deep pass's restorations too: Moby lists "I"
+    among the synonyms of "unit", and a sentence may well read better with it."""
+    from spinlint.detect.evidence import WordEvidence
+    from spinlint.plugins.spin import swapped_word as sw
+
+    word = WordEvidence(index=0, start=0, end=4, text="unit", paragraph=0)
+    nr = dm.Neural(
+        rows=np.zeros((1, len(dm.WORD_FEATURES))),
+        read=np.ones(1, bool),
+        best=[[("i", 9.0), ("one", 4.0)]],
+        proposed=[frozenset()],
+        perplexity=100.0,
+    )
+    deep = dm.DeepScores(1.0, [1.0], np.ones(1), np.ones(1), nr)
+    assert [w for w, _ in sw.SwappedWord._neural([word], [0], deep)] == ["one"]
+
+
 def test_the_linear_document_stage_reads_probabilities_as_log_odds_and_missing_as_zero() -> None:
     from spinlint.detect.model import Stage
 

@@ -162,7 +162,9 @@ class Llama:
         each added to the residual stream ``x``."""
         batch, length, _ = x.shape
         # grouped-query attention without copying each key and value head per query head
-        a = F.scaled_dot_product_attention(q, k, v, attn_mask=attn_mask, enable_gqa=self.heads != self.kv_heads)
+        a = F.scaled_dot_product_attention(
+            q, k, v, attn_mask=attn_mask, enable_gqa=self.heads != self.kv_heads
+        )
         x = x + F.linear(a.transpose(1, 2).reshape(batch, length, self.dim), layer.o)
         h = self._rms(x, layer.mlp_norm)
         return x + F.linear(F.silu(F.linear(h, layer.gate)) * F.linear(h, layer.up), layer.down)

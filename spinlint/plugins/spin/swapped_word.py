@@ -137,18 +137,21 @@ def prefetch_offers(ev: Evidence, indices: Sequence[int]) -> None:
     todo = [i for i in dict.fromkeys(indices) if i not in ev.offers]
     fitted = ranker()
     if fitted is None:
-        ev.offers.update({i: [(c, None) for c in ranked(ev.words[i]) if _offerable(c)] for i in todo})
+        ev.offers.update({i: [(c, None) for c in ranked(ev.words[i]) if _offerable(c.word)] for i in todo})
     elif todo:
         ev.offers.update(
-            {i: [(c, p) for c, p in order if _offerable(c)] for i, order in fitted.orders(ev, todo).items()}
+            {
+                i: [(c, p) for c, p in order if _offerable(c.word)]
+                for i, order in fitted.orders(ev, todo).items()
+            }
         )
 
 
-def _offerable(c: Candidate) -> bool:
-    """A candidate worth offering as an original: not a single letter (Moby lists "I" among
-    the synonyms of "unit" and "one"; the marked words are content words, and no spinner
-    writes one for "I" or "a")."""
-    return len(c.word) > 1
+def _offerable(word: str) -> bool:
+    """A word worth offering as an original, by either pass: not a single letter (Moby lists
+    "I" among the synonyms of "unit" and "one"; the marked words are content words, and no
+    spinner writes one for "I" or "a")."""
+    return len(word) > 1
 
 
 def _times(gain: float) -> str:
@@ -392,7 +395,7 @@ class SwappedWord(Rule):
                 return False, -gain
             return math.isinf(prior), -(gain if math.isinf(prior) else gain - prior)
 
-        ranked_gains = sorted((g for g in deep.neural.best[i] if g[1] > 0), key=rank)
+        ranked_gains = sorted((g for g in deep.neural.best[i] if g[1] > 0 and _offerable(g[0])), key=rank)
         return [(match_case(original, w.text), gain) for original, gain in ranked_gains[:MAX_SUGGESTIONS]]
 
     @staticmethod
@@ -410,7 +413,9 @@ class SwappedWord(Rule):
         else:
             # each word's synonyms whether or not they gain alone: beside the other spun word
             # of the pair, the right one often does not ("breast" next to "peril")
-            cands = [[c for c in synonyms_first(words[i]) if _offerable(c)][:JOINT_CANDIDATES] for i in group]
+            cands = [
+                [c for c in synonyms_first(words[i]) if _offerable(c.word)][:JOINT_CANDIDATES] for i in group
+            ]
         picks = [[c.word for c in cs] for cs in cands]
         from_map = [
             {c.word for c in cs if in_map(words[i], c.word)} for i, cs in zip(group, cands, strict=True)
