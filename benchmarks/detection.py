@@ -108,6 +108,7 @@ def documents(run: dict[str, Any], spun_ids: Sequence[str], clean_ids: Sequence[
         "auc": roc_auc(pos, neg),
         "spun_verdicts": verdicts(run, spun_ids),
         "clean_verdicts": clean_v,
+        "clean_flagged": flagged,
         "clean_flagged_share": round(flagged / max(len(clean_ids), 1), 4),
         "clean_flagged_ci": wilson(flagged, len(clean_ids)),
         "brier": brier(run, spun_ids, clean_ids),
@@ -251,8 +252,6 @@ def interval_line(det: dict[str, Any], label: str = "spinlint") -> str:
     high = det["real_spans_confidence_08"]
     synth = det["synthetic_spans_in_judged_spun"]
     docs = det["real_documents"]
-    flagged = docs["clean_verdicts"]["suspicious"] + docs["clean_verdicts"]["likely-spun"]
-    clean_n = sum(docs["clean_verdicts"].values())
     parts = [
         fmt(
             "real inside judged spun, strong recall",
@@ -262,7 +261,12 @@ def interval_line(det: dict[str, Any], label: str = "spinlint") -> str:
         ),
         fmt("precision", inside["confirmed"], inside["findings"], inside.get("precision_ci")),
         fmt("real marks >= 0.8, precision", high["confirmed"], high["findings"], high.get("precision_ci")),
-        fmt("clean documents flagged", flagged, clean_n, docs.get("clean_flagged_ci")),
+        fmt(
+            "clean documents flagged",
+            docs["clean_flagged"],
+            sum(docs["clean_verdicts"].values()),
+            docs.get("clean_flagged_ci"),
+        ),
         fmt("synthetic inside judged spun, recall", None, synth["gold"], synth.get("recall_ci")),
         fmt("precision", None, synth["findings"], synth.get("precision_ci")),
     ]

@@ -206,3 +206,19 @@ def test_wilson_intervals_of_small_samples() -> None:
     assert wilson(2, 47)[0] > 0.01 and wilson(5, 0) is None
     big = wilson(3621, 5904)
     assert big[1] - big[0] < 0.03
+
+
+def test_document_figures_count_flagged_clean_documents_once() -> None:
+    from benchmarks.detection import documents, wilson
+
+    by_id = {
+        "s1": {"score": 0.99, "verdict": "likely-spun"},
+        "s2": {"score": 0.70, "verdict": "clean"},
+        "c1": {"score": 0.95, "verdict": "suspicious"},
+        "c2": {"score": 0.10, "verdict": "clean"},
+        "c3": {"score": 0.20, "verdict": "clean"},
+    }
+    d = documents({"by_id": by_id}, ["s1", "s2"], ["c1", "c2", "c3"])
+    assert d["clean_flagged"] == 1 and d["clean_flagged_share"] == round(1 / 3, 4)
+    assert d["clean_flagged_ci"] == wilson(1, 3)
+    assert abs(d["auc"] - 5 / 6) < 1e-3  # of six spun-clean pairs, only s2 below c1
