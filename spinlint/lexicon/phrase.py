@@ -207,13 +207,18 @@ def hash_find(slots: np.ndarray, query: np.ndarray, valid: np.ndarray) -> tuple[
     idx = np.flatnonzero(valid)
     key = query[idx]
     slot = _slot(key, mask.bit_length())
+    # positions and ``take`` rather than boolean masks: a mask's selection is several times
+    # slower here, and these arrays are re-selected every probe round
     while len(idx):
-        k = slots[slot]
+        k = slots.take(slot)
         hit = k == key
-        found[idx[hit]] = True
-        at[idx[hit]] = slot[hit]
-        go = ~hit & (k != -1)
-        idx, key, slot = idx[go], key[go], (slot[go] + 1) & mask
+        h = np.flatnonzero(hit)
+        if len(h):
+            where = idx.take(h)
+            found[where] = True
+            at[where] = slot.take(h)
+        go = np.flatnonzero(~hit & (k != -1))
+        idx, key, slot = idx.take(go), key.take(go), (slot.take(go) + 1) & mask
     return found, at
 
 
