@@ -492,7 +492,7 @@ def _windows(
     last = len(seq) - 1
 
     def at(q: np.ndarray, present: np.ndarray) -> np.ndarray:
-        return np.where(present, seq[np.clip(q, 0, last)], -1)
+        return np.where(present, seq.take(np.clip(q, 0, last)), -1)
 
     has1, has2 = pos + 1 <= s1, pos + 2 <= s1
     return lm.slot_windows(

@@ -335,7 +335,7 @@ class PhraseModel:
     def _bigram(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Is (a, b) listed, its log10 probability and its backoff weight (0 where unlisted)."""
         found, at = hash_find(self.slots2, (np.maximum(a, 0) << BITS) | np.maximum(b, 0), (a >= 0) & (b >= 0))
-        return found, np.where(found, self.p2[at], 0.0), np.where(found, self.bo2[at], 0.0)
+        return found, np.where(found, self.p2.take(at), 0.0), np.where(found, self.bo2.take(at), 0.0)
 
     def _trigram(
         self, a: np.ndarray, b: np.ndarray, c: np.ndarray, history: np.ndarray
@@ -345,11 +345,13 @@ class PhraseModel:
         tables), so only those rows are looked up: most candidate windows have none."""
         key = (((np.maximum(a, 0) << BITS) | np.maximum(b, 0)) << BITS) | np.maximum(c, 0)
         found, at = hash_find(self.slots3, key, history & (c >= 0))
-        return found, np.where(found, self.p3[at], 0.0)
+        return found, np.where(found, self.p3.take(at), 0.0)
 
     def _uni(self, ids: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         safe = np.maximum(ids, 0)
-        return np.where(ids >= 0, self.uni_p[safe], OOV_LOG10), np.where(ids >= 0, self.uni_bo[safe], 0.0)
+        return np.where(ids >= 0, self.uni_p.take(safe), OOV_LOG10), np.where(
+            ids >= 0, self.uni_bo.take(safe), 0.0
+        )
 
     def slot_windows(
         self, l2: np.ndarray, l1: np.ndarray, r: np.ndarray, r1: np.ndarray, r2: np.ndarray,
@@ -371,9 +373,9 @@ class PhraseModel:
         hist0, _, bo_l2l1 = self._bigram(l2, l1)
         bi2, p_r1r2, _ = self._bigram(r1, r2)
         if slot is not None:  # from slots to windows
-            l2, l1, r1, r2, has1, has2 = (a[slot] for a in (l2, l1, r1, r2, has1, has2))
-            u_r1, ubo_r1, u_r2, ubo_l1 = (a[slot] for a in (u_r1, ubo_r1, u_r2, ubo_l1))
-            hist0, bo_l2l1, bi2, p_r1r2 = (a[slot] for a in (hist0, bo_l2l1, bi2, p_r1r2))
+            l2, l1, r1, r2, has1, has2 = (a.take(slot) for a in (l2, l1, r1, r2, has1, has2))
+            u_r1, ubo_r1, u_r2, ubo_l1 = (a.take(slot) for a in (u_r1, ubo_r1, u_r2, ubo_l1))
+            hist0, bo_l2l1, bi2, p_r1r2 = (a.take(slot) for a in (hist0, bo_l2l1, bi2, p_r1r2))
         u_r, ubo_r = self._uni(r)
         bi0, p_l1r, bo_l1r = self._bigram(l1, r)
         bi1, p_rr1, bo_rr1 = self._bigram(r, r1)
@@ -399,7 +401,7 @@ class PhraseModel:
 
     def unigram(self, ids: np.ndarray) -> np.ndarray:
         ids = np.asarray(ids, dtype=np.int64)
-        return np.where(ids >= 0, self.uni_p[np.maximum(ids, 0)], OOV_LOG10)
+        return np.where(ids >= 0, self.uni_p.take(np.maximum(ids, 0)), OOV_LOG10)
 
 
 @lru_cache(maxsize=1)
