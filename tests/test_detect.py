@@ -269,6 +269,27 @@ def test_the_evaluator_walks_a_tree_as_written() -> None:
     assert forest(rows[:3]).tolist() == [1.25, -1.75, 4.25]
 
 
+def test_the_evaluator_gives_each_row_its_own_walk_across_blocks() -> None:
+    """Rows go in blocks of ``model.CHUNK``: many rows, a missing value in one block only, give
+    the same scores as the rows one at a time."""
+    tree = {
+        "feature": [0, 0, 1, 0, 0],
+        "threshold": [1.0, 0.0, 0.0, 0.0, 0.0],
+        "left": [1, 0, 3, 0, 0],
+        "right": [2, 0, 4, 0, 0],
+        "leaf": [0, 1, 0, 1, 1],
+        "value": [0.0, 0.5, 0.0, -1.0, 2.0],
+        "missing_left": [0, 0, 0, 0, 0],
+    }
+    forest = model.Forest({"baseline": 0.0, "trees": [tree]})
+    rng = np.random.default_rng(0)
+    rows = rng.normal(1.0, 2.0, size=(2 * model.CHUNK + 17, 2))
+    rows[model.CHUNK + 5, 0] = np.nan  # goes right (missing_left 0), then by x1
+    one_by_one = [float(forest(row[None, :])[0]) for row in rows]
+    assert forest(rows).tolist() == one_by_one
+    assert one_by_one[model.CHUNK + 5] == (2.0 if rows[model.CHUNK + 5, 1] > 0 else -1.0)
+
+
 @pytest.mark.parametrize("stage", ["screen", "doc", "para", "mark"])
 def test_calibration_is_monotone_and_a_probability(spec: dict, stage: str) -> None:  # type: ignore[type-arg]
     cal = spec[stage]["calibration"]
