@@ -35,6 +35,12 @@ class Rule:
     # rule runs only in a file it judges suspicious or worse (after the other rules, so that
     # the detector has scored the file); in a file judged clean it is not run at all.
     needs_spun_verdict: ClassVar[bool] = False
+    # A generic finding (the detector's marks: "this word looks swapped") gives way to a
+    # specific one: a finding of this rule that lies wholly inside another rule's finding in
+    # the same file (a known tortured phrase, a broken idiom, an acronym its definition no
+    # longer spells, a detached hyphen) is dropped, so the words get one explanation and one
+    # fix, the one that names the mechanism.
+    yields_to_specific: ClassVar[bool] = False
 
     def check(self, doc: Document) -> Iterable[Diagnostic]:
         raise NotImplementedError

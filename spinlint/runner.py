@@ -6,6 +6,7 @@ Data flows one way: read source -> prose with offsets -> one document -> every e
 
 from __future__ import annotations
 
+import bisect
 import fnmatch
 import functools
 import glob
@@ -17,6 +18,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from itertools import accumulate
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -25,7 +27,7 @@ from spinlint import nlp as nlp_mod
 from spinlint.config import Config, ConfigError, config_for
 from spinlint.document import WORD, Document
 from spinlint.lexicon import MissingResource
-from spinlint.model import Diagnostic
+from spinlint.model import Diagnostic, Span
 from spinlint.packs import load_packs
 from spinlint.registry import load_all
 from spinlint.rule import Rule
@@ -186,6 +188,7 @@ class Engine:
                 continue
             seen.add(key)
             kept.append(d)
+        kept = _specific_first(kept, {r.code for r in rules if r.yields_to_specific})
         kept.sort(key=lambda d: (d.span.start, d.span.end, d.code))
         notices = [f"{source.path}:{source.location(at).row}: {msg}" for at, msg in prose.warnings]
         if doc.cache.get("deep-error"):
@@ -225,6 +228,27 @@ def paragraph_scores(doc: Document, probabilities: Sequence[float]) -> list[tupl
         if words and tail > lead:
             out.append((start + lead, start + tail, int(words), round(float(p), 4)))
     return out
+
+
+def _specific_first(diags: list[Diagnostic], generic: set[str]) -> list[Diagnostic]:
+    """``diags`` without the findings of the ``generic`` rules (``Rule.yields_to_specific``)
+    that lie wholly inside a finding of another rule: the specific rule's explanation and fix
+    stand alone (SPN001's "'help' looks swapped" inside ENT004's "framework as a help (IaaS)",
+    whose fix is "infrastructure as a service")."""
+    if not generic:
+        return diags
+    specific = sorted((d.span.start, d.span.end) for d in diags if d.code not in generic)
+    if not specific:
+        return diags
+    starts = [a for a, _ in specific]
+    # the furthest end among the specific spans starting at or before each one
+    reach = list(accumulate((b for _, b in specific), max))
+
+    def inside(span: Span) -> bool:
+        i = bisect.bisect_right(starts, span.start) - 1
+        return i >= 0 and reach[i] >= span.end
+
+    return [d for d in diags if d.code not in generic or not inside(d.span)]
 
 
 def _is_accepted(text: str, d: Diagnostic, accepted: set[str]) -> bool:

@@ -15,6 +15,7 @@ from spinlint.detect import evidence as ev
 from spinlint.detect import model
 from spinlint.document import Document
 from spinlint.lexicon import phrase, spinmap
+from spinlint.model import Span
 from spinlint.runner import Options, lint_file
 from spinlint.sources import decode, extract
 
@@ -752,3 +753,41 @@ def test_single_letters_are_never_offered_as_originals() -> None:
 
     assert not _offerable("i") and not _offerable("I")
     assert _offerable("one")
+
+
+def test_a_generic_finding_inside_a_specific_one_gives_way() -> None:
+    """SPN001's "this word looks swapped" wholly inside another rule's finding is dropped (that
+    rule names the mechanism and its fix); partly inside, or alone, it stays."""
+    from spinlint.model import Diagnostic
+    from spinlint.runner import _specific_first
+
+    def d(code: str, a: int, b: int) -> Diagnostic:
+        return Diagnostic(code, "r", "m", Span(a, b))
+
+    tpf, inside, across, alone = (
+        d("TPF001", 10, 30),
+        d("SPN001", 12, 20),
+        d("SPN001", 25, 40),
+        d("SPN001", 50, 55),
+    )
+    wide, nested = d("ENT004", 60, 90), d("SPN001", 85, 90)
+    kept = _specific_first([tpf, inside, across, alone, d("GLT001", 62, 64), wide, nested], {"SPN001"})
+    assert inside not in kept and nested not in kept
+    assert across in kept and alone in kept and tpf in kept and wide in kept
+    assert _specific_first([inside, alone], {"SPN001"}) == [inside, alone]  # nothing specific
+    assert _specific_first([tpf, inside], set()) == [tpf, inside]  # no generic rule enabled
+
+
+def test_no_swapped_word_mark_repeats_another_rules_finding(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """In a spun file where the pack knows a phrase, the words get TPF001's finding and fix, not
+    a second, generic one on the same words."""
+    path = tmp_path / "spun.md"
+    path.write_text(
+        SPUN + "\n\nThe firm kept its records by information stockpiling in distributed computing.\n"
+    )
+    result = lint_file(str(path), Options(use_cache=False))
+    specific = [x.span for x in result.diagnostics if x.code != "SPN001"]
+    assert any(result.source.text[s.start : s.end] == "information stockpiling" for s in specific)
+    for x in result.diagnostics:
+        if x.code == "SPN001":
+            assert not any(s.start <= x.span.start and x.span.end <= s.end for s in specific)

@@ -213,6 +213,7 @@ class SwappedWord(Rule):
     code = "SPN001"
     name = "swapped-word"
     severity = Severity.WARNING
+    yields_to_specific = True  # inside a TPF/IDM/ENT/LEX/COL/GLT finding, that one explains the words
 
     def check(self, doc: Document) -> Iterator[Diagnostic]:
         ev = evidence(doc)
