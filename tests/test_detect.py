@@ -251,18 +251,23 @@ def test_runtime_trees_match_scikit_learn(spec: dict, stage: str) -> None:  # ty
     assert np.allclose(got, want, atol=1e-6)
 
 
-def test_the_evaluator_walks_a_tree_as_written() -> None:
+def _two_level_tree(missing_left: int) -> dict[str, list[float]]:
     """A hand-made two-level tree: x0 <= 1 goes left (leaf 0.5), else x1 <= 0 (leaves -1, 2);
-    NaN follows missing_left."""
-    tree = {
+    a missing x0 goes left when ``missing_left`` is 1, else right."""
+    return {
         "feature": [0, 0, 1, 0, 0],
         "threshold": [1.0, 0.0, 0.0, 0.0, 0.0],
         "left": [1, 0, 3, 0, 0],
         "right": [2, 0, 4, 0, 0],
         "leaf": [0, 1, 0, 1, 1],
         "value": [0.0, 0.5, 0.0, -1.0, 2.0],
-        "missing_left": [1, 0, 0, 0, 0],
+        "missing_left": [missing_left, 0, 0, 0, 0],
     }
+
+
+def test_the_evaluator_walks_a_tree_as_written() -> None:
+    """The hand-made tree, twice; NaN follows missing_left."""
+    tree = _two_level_tree(missing_left=1)
     forest = model.Forest({"baseline": 0.25, "trees": [tree, tree]})
     rows = np.array([[0.0, 9.0], [5.0, -1.0], [5.0, 3.0], [np.nan, 3.0]])
     assert forest(rows).tolist() == [1.25, -1.75, 4.25, 1.25]
@@ -273,15 +278,7 @@ def test_the_evaluator_walks_a_tree_as_written() -> None:
 def test_the_evaluator_gives_each_row_its_own_walk_across_blocks() -> None:
     """Rows go in blocks of ``model.CHUNK``: many rows, a missing value in one block only, give
     the same scores as the rows one at a time."""
-    tree = {
-        "feature": [0, 0, 1, 0, 0],
-        "threshold": [1.0, 0.0, 0.0, 0.0, 0.0],
-        "left": [1, 0, 3, 0, 0],
-        "right": [2, 0, 4, 0, 0],
-        "leaf": [0, 1, 0, 1, 1],
-        "value": [0.0, 0.5, 0.0, -1.0, 2.0],
-        "missing_left": [0, 0, 0, 0, 0],
-    }
+    tree = _two_level_tree(missing_left=0)
     forest = model.Forest({"baseline": 0.0, "trees": [tree]})
     rng = np.random.default_rng(0)
     rows = rng.normal(1.0, 2.0, size=(2 * model.CHUNK + 17, 2))
