@@ -376,9 +376,9 @@ def cache_key(data: bytes, config: Config, options: Options, engine: Engine, pat
 @functools.lru_cache(maxsize=1)
 def detector_fingerprint() -> str:
     """A digest of the fitted detector (``spinlint/detect/detector.json``, the deep stages'
-    ``detector-deep.json`` and the ranking of originals, ``ranker.json``): a refitted model
-    gives other findings or suggestions for the same text, so cached results must not be
-    reused."""
+    ``detector-deep.json``, the ranking of originals, ``ranker.json``, and the honest gains
+    its evidence reads, ``honest-gains.tsv``): a refitted model gives other findings or
+    suggestions for the same text, so cached results must not be reused."""
     import importlib.util
 
     spec = importlib.util.find_spec("spinlint.detect")  # located, not imported (numpy)
@@ -386,7 +386,7 @@ def detector_fingerprint() -> str:
         return "no-detector"
     folder = list(spec.submodule_search_locations)[0]
     h = hashlib.sha256()
-    for name in ("detector.json", "detector-deep.json", "ranker.json"):
+    for name in ("detector.json", "detector-deep.json", "ranker.json", "honest-gains.tsv"):
         try:
             with open(os.path.join(folder, name), "rb") as fh:
                 h.update(fh.read())

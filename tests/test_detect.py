@@ -310,6 +310,57 @@ def test_a_model_built_for_other_features_is_refused(tmp_path, spec: dict) -> No
         model.Detector(str(path))
 
 
+def test_a_stage_fitted_before_a_feature_was_added_reads_todays_rows_by_name(spec: dict) -> None:  # type: ignore[type-arg]
+    # the deep stages' pinned default stages are such a file: it must keep its own columns
+    names = model.DOC_FEATURES
+    old = {**spec["doc"], "features": list(names)}
+    rows = np.asarray(spec["check"]["doc_rows"])
+    today = np.hstack([rows[:, :5], np.full((len(rows), 1), 99.0), rows[:, 5:]])  # a new column
+    wider = (*names[:5], "doc_new_feature", *names[5:])
+    assert np.array_equal(model.Stage(old, wider).raw(today), model.Stage(old).raw(rows))
+    with pytest.raises(ValueError, match="no longer has"):
+        model.Stage(old, names[1:])
+
+
+def _honest_table(tmp_path: Path, lines: list[str]) -> ev.HonestGains:
+    path = tmp_path / "honest-gains.tsv"
+    path.write_text("# a comment\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    return ev.HonestGains(phrase.load(), str(path))
+
+
+def test_honest_gains_read_a_word_against_its_own_honest_mean(tmp_path: Path) -> None:
+    # overall mean 1.0; "socket" gains 3.0 a time in honest text, seen 5 times
+    table = _honest_table(tmp_path, ["#total\t100\t100.0", "socket\t5\t15.0", "aardwolfs\t2\t8.0"])
+    words = ["socket", "market", "aardwolfs"]
+    excess, seen = table.columns(words, np.array([3.0, 3.0, 3.0]))
+    prior = ev.HONEST_PRIOR
+    assert excess[0] == pytest.approx(3.0 - (15.0 + prior * 1.0) / (5 + prior))  # near its own mean
+    assert excess[1] == pytest.approx(2.0)  # never seen: read against the overall mean
+    assert excess[2] == pytest.approx(3.0 - (8.0 + prior) / (2 + prior))  # out of the phrase model too
+    assert seen.tolist() == pytest.approx([np.log1p(5), 0.0, np.log1p(2)])
+    assert excess[0] < excess[1]  # the same gain says less about a word that always gains
+
+
+def test_honest_gains_leave_a_training_document_out(tmp_path: Path) -> None:
+    table = _honest_table(tmp_path, ["#total\t100\t100.0", "socket\t5\t15.0", "bosom\t2\t0.0"])
+    excess, seen = table.columns(
+        ["socket", "bosom"], np.array([3.0, 3.0]), own={"socket": (1, 3.0), "bosom": (1, 0.0)}
+    )
+    prior = ev.HONEST_PRIOR
+    assert excess[0] == pytest.approx(3.0 - (12.0 + prior) / (4 + prior))
+    assert excess[1] == pytest.approx(2.0) and seen[1] == 0.0  # seen once elsewhere: below the table's floor
+
+
+def test_evidence_fills_the_honest_columns_from_the_shipped_table() -> None:
+    e = ev.compute(document("The old city was in remains after the long war."))
+    table = ev.honest_gains()
+    words = [w.text.lower() for w in e.words]
+    excess, seen = table.columns(words, e.features[:, ev.IDX["gain"]])
+    assert np.allclose(e.features[:, ev.IDX["honest_excess"]], excess)
+    assert np.allclose(e.features[:, ev.IDX["honest_log_count"]], seen)
+    assert table.size > 10_000 and 0.5 < table.mean < 3.0  # built by training.build, not empty
+
+
 # -- decisions ---------------------------------------------------------------------------
 
 SPUN = (

@@ -159,6 +159,82 @@ def collect(
         return pool.map(make_example, args, chunksize=8)
 
 
+# -- what words gain in honest text (``spinlint.detect.evidence.HonestGains``) ------------
+
+# The honest documents the table is read from; the test split stays out, so its figures
+# meet every word as lint time does.  Fitting reads each of these documents leaving itself
+# out (and its spun versions leaving their honest original out), as the model will meet text
+# that is not in the table.
+HONEST_SPLITS = ("word", "region", "calib")
+# the spun-only collections, and the split whose honest version of the same text they leave out
+RESPUN = {"region-wide": "region", "calib-wide": "calib"}
+
+
+def own_gains(e: Any) -> dict[str, tuple[int, float]]:
+    """One document's share of the table: per content word (lower case), occurrences and the
+    sum of their gains."""
+    out: dict[str, tuple[int, float]] = {}
+    for w, g in zip(e.words, e.features[:, ev.IDX["gain"]].tolist(), strict=True):
+        t = w.text.lower()
+        n, total = out.get(t, (0, 0.0))
+        out[t] = (n + 1, total + g)
+    return out
+
+
+def write_honest_gains(data: dict[str, list[dict[str, Any]]], path: str = ev.HONEST_PATH) -> ev.HonestGains:
+    """Count the honest versions of ``HONEST_SPLITS``, write the table (words seen at least
+    ``ev.HONEST_MIN_COUNT`` times) atomically, and return it as lint time will read it."""
+    counts: dict[str, list[float]] = {}
+    docs = 0
+    for k in HONEST_SPLITS:
+        for ex in data[k]:
+            docs += 1
+            for t, (n, g) in own_gains(ex["clean"]["evidence"]).items():
+                c = counts.setdefault(t, [0, 0.0])
+                c[0] += n
+                c[1] += g
+    tokens = sum(int(c[0]) for c in counts.values())
+    gained = sum(c[1] for c in counts.values())
+    kept = sorted(t for t, c in counts.items() if c[0] >= ev.HONEST_MIN_COUNT)
+    tmp = path + ".tmp"
+    with open(tmp, "w", encoding="utf-8") as fh:
+        fh.write(
+            "# What each word gains in honest text: written by python -m training.build from the\n"
+            f"# evidence of the honest versions of its {', '.join(HONEST_SPLITS)} splits ({docs} documents;\n"
+            f"# sources and licences: {'; '.join(SOURCES)}).\n"
+            "# word<TAB>content-word occurrences<TAB>sum of their gains (log10); words seen at least\n"
+            f"# {ev.HONEST_MIN_COUNT} times; the total line counts every word.\n"
+            f"#total\t{tokens}\t{gained:.4f}\n"
+        )
+        for t in kept:
+            fh.write(f"{t}\t{int(counts[t][0])}\t{counts[t][1]:.4f}\n")
+    os.replace(tmp, path)
+    ev.honest_gains.cache_clear()
+    return ev.HonestGains(ev.load_phrase_model(), path)
+
+
+def set_honest_columns(data: dict[str, list[dict[str, Any]]], table: ev.HonestGains) -> None:
+    """Fill ``honest_excess`` and ``honest_log_count`` of every collected document from
+    ``table``, each document of ``HONEST_SPLITS`` (and its spun versions) leaving its honest
+    version out.  An evidence cache from before these features gets the columns added."""
+    width = len(ev.WORD_FEATURES)
+    for k, examples in data.items():
+        source = k if k in HONEST_SPLITS else RESPUN.get(k)
+        for i, ex in enumerate(examples):
+            own = own_gains(data[source][i]["clean"]["evidence"]) if source else None
+            for _, d in versions([ex]):
+                e = d["evidence"]
+                if e.features.shape[1] < width:
+                    pad = np.zeros((len(e.features), width - e.features.shape[1]))
+                    e.features = np.hstack([e.features, pad])
+                if not len(e.words):
+                    continue
+                words = [w.text.lower() for w in e.words]
+                excess, seen = table.columns(words, e.features[:, ev.IDX["gain"]], own)
+                e.features[:, ev.IDX["honest_excess"]] = excess
+                e.features[:, ev.IDX["honest_log_count"]] = seen
+
+
 def versions(examples: list[dict[str, Any]]) -> Any:
     for ex in examples:
         for name in ("clean", "spun"):
@@ -583,6 +659,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         with open(cache, "wb") as fh:
             pickle.dump(data, fh)
     print(f"evidence {time.time() - t0:.0f}s", file=sys.stderr)
+    honest = write_honest_gains(data)
+    set_honest_columns(data, honest)
+    print(f"honest gains: {honest.size} words, {time.time() - t0:.0f}s", file=sys.stderr)
 
     model: dict[str, Any] = {"format": runtime.FORMAT}
     stages: dict[str, runtime.Stage] = {}

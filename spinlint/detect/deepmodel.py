@@ -228,13 +228,14 @@ class DeepDetector:
     def __init__(self, path: str = OUT_PATH) -> None:
         with open(path, encoding="utf-8") as fh:
             spec: dict[str, Any] = json.load(fh)
-        if spec.get("format") != FORMAT or any(tuple(spec[k]["features"]) != v for k, v in STAGES.items()):
-            raise ValueError(
-                f"{path}: built for other features; rebuild it with python -m training.build_deep"
-            )
+        if spec.get("format") != FORMAT:
+            raise ValueError(f"{path}: another format; rebuild it with python -m training.build_deep")
+        try:
+            self.doc, self.para, self.mark = (Stage(spec[k], v) for k, v in STAGES.items())
+        except ValueError as exc:
+            raise ValueError(f"{path}: {exc}; rebuild it with python -m training.build_deep") from None
         self.spec = spec
         self.base_sha256 = str(spec.get("trained_on", {}).get("default_stages", {}).get("sha256", ""))
-        self.doc, self.para, self.mark = (Stage(spec[k]) for k in STAGES)
         density = spec.get("marks", {}).get("density")  # training.fit_deep_density
         self.density = Density(density) if density else None
 

@@ -22,6 +22,11 @@ more probable.  A frequency-corrected gain subtracts the candidate's unigram adv
 plain word that is simply commoner than an honest rare one ("residents" for "denizens") does
 not win on frequency alone.
 
+A word's gain is read against what the same word gains in honest text (``HonestGains``): a
+term the phrase model never learned in its own field ("socket", "potassium") gains from a
+plainer word wherever it is written, a swapped-in synonym ("watchwords") mostly where a
+spinner put it.
+
 All windows of a document are scored in one vectorised call, so the cost is a few dictionary
 look-ups per candidate in Python and a fraction of a microsecond per trigram in numpy.
 """
@@ -30,6 +35,7 @@ from __future__ import annotations
 
 import bisect
 import math
+import os
 import re
 import string
 from collections.abc import Sequence
@@ -81,6 +87,8 @@ WORD_FEATURES = (
     "sem_fit",  # cosine of the word's GloVe vector with its content neighbours' (NaN: no vector)
     "sem_gain",  # best fit of a candidate that makes the window more probable, minus sem_fit
     "sem_gain_best",  # the best-gain candidate's fit minus sem_fit
+    "honest_excess",  # gain minus the mean gain of this word in honest text (``HonestGains``)
+    "honest_log_count",  # log(1 + its occurrences in that honest text): 0 = never seen there
 )
 REGION_FEATURES = (
     "log_words",
@@ -255,6 +263,82 @@ def _ranked(word: str, pool: frozenset[str], after: bool) -> np.ndarray:
 
 _NO_IDS = np.zeros(0, dtype=np.int32)
 
+HONEST_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "honest-gains.tsv")
+HONEST_PRIOR = 3.0  # pseudo-occurrences at the overall mean that a word's own mean is shrunk by
+HONEST_MIN_COUNT = 2  # a word seen fewer times is not in the table (read as never seen)
+
+
+class HonestGains:
+    """What each word gains in honest text: per word (lower case), how often it occurs as a
+    content word in the honest documents of ``training.build`` and the sum of its ``gain``
+    there; written by that script to ``honest-gains.tsv`` (words seen ``HONEST_MIN_COUNT``
+    times or more).
+
+    A word's honest mean is shrunk towards the mean over all words, ``HONEST_PRIOR``
+    occurrences' worth, so a word seen twice is not judged on two windows; a word never seen
+    gets the overall mean.  ``training.build`` reads its own documents leaving each one out
+    (``own``), as the model will meet them at lint time: not in the table.
+
+    Held by phrase-model id (two float32 arrays, 0.6 MB) with a dictionary for the words the
+    phrase model does not know, so lint time looks most words up with the ids it already has."""
+
+    def __init__(self, lm: PhraseModel, path: str = HONEST_PATH) -> None:
+        self.vocab = lm.vocab
+        self.n = np.zeros(len(lm.words), dtype=np.float32)
+        self.g = np.zeros(len(lm.words), dtype=np.float32)
+        self.unknown: dict[str, tuple[int, float]] = {}  # table words out of the phrase model
+        self.size, tokens, gained = 0, 0, 0.0
+        if os.path.exists(path):  # missing before the first training.build: all at mean 0
+            with open(path, encoding="utf-8") as fh:
+                for line in fh:
+                    if line.startswith("#"):
+                        if line.startswith("#total\t"):
+                            _, n, g = line.split("\t")
+                            tokens, gained = int(n), float(g)
+                        continue
+                    word, n, g = line.split("\t")
+                    self.size += 1
+                    at = self.vocab.get(word, -1)
+                    if at >= 0:
+                        self.n[at], self.g[at] = int(n), float(g)
+                    else:
+                        self.unknown[word] = (int(n), float(g))
+        self.mean = gained / tokens if tokens else 0.0
+
+    def columns(
+        self,
+        words: Sequence[str],
+        gains: np.ndarray,
+        own: dict[str, tuple[int, float]] | None = None,
+        ids: np.ndarray | None = None,
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """``honest_excess`` and ``honest_log_count`` of content words ``words`` (lower case;
+        ``ids``: their phrase-model ids, -1 when unknown) with gains ``gains``; ``own``: this
+        document's share of the table, left out."""
+        if ids is None:
+            ids = np.fromiter((self.vocab.get(w, -1) for w in words), np.int64, len(words))
+        known = ids >= 0
+        at = np.where(known, ids, 0)
+        n = np.where(known, self.n.take(at), 0.0).astype(np.float64)
+        g = np.where(known, self.g.take(at), 0.0).astype(np.float64)
+        if self.unknown:
+            for k in np.flatnonzero(~known).tolist():
+                n[k], g[k] = self.unknown.get(words[k], (0, 0.0))
+        if own:  # left out, a word seen too seldom elsewhere drops out of the table
+            zero = (0, 0.0)
+            mine = [own.get(w, zero) for w in words]
+            n -= np.fromiter((c[0] for c in mine), np.float64, len(words))
+            g -= np.fromiter((c[1] for c in mine), np.float64, len(words))
+            rare = n < HONEST_MIN_COUNT
+            n[rare], g[rare] = 0.0, 0.0
+        mean = (g + HONEST_PRIOR * self.mean) / (n + HONEST_PRIOR)
+        return gains - mean, np.log1p(n)
+
+
+@lru_cache(maxsize=1)
+def honest_gains() -> HonestGains:
+    return HonestGains(load_phrase_model())
+
 
 def compute(doc: Document, lm: PhraseModel | None = None, keep: int | None = 20) -> Evidence:
     """The evidence of ``doc``; each word keeps its ``keep`` best candidates (``None``: all)."""
@@ -403,6 +487,11 @@ def compute(doc: Document, lm: PhraseModel | None = None, keep: int | None = 20)
     if nc:
         _neighbours(feats, np.asarray(content_word))
         _semantic(feats, seq[slots], own, cand, gains, best_at)
+        excess, seen = honest_gains().columns(
+            [lowers[wi] for wi in content_word], feats[:, IDX["gain"]], ids=seq[slots]
+        )
+        feats[:, IDX["honest_excess"]] = excess
+        feats[:, IDX["honest_log_count"]] = seen
     table = _CandidateTable(lm, own, cand, src, gains, gain_freq, nc, keep)
     glitches = [0] * len(paras)
     for at in glitch_offsets(doc.prose, stop):

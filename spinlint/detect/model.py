@@ -197,14 +197,29 @@ def linear_inputs(
 
 
 class Stage:
-    """One fitted model (boosted trees, or a logistic regression) with its calibration."""
+    """One fitted model (boosted trees, or a logistic regression) with its calibration.
 
-    def __init__(self, spec: dict[str, Any]) -> None:
+    With ``names`` (the columns of the rows it will be given) the stage picks its own features
+    from them by name, so a model file fitted before a feature was added still reads today's
+    rows (the deep stages' pinned default stages do); without, rows hold its features in its
+    own order.  A feature the rows lack is an error: the file needs rebuilding."""
+
+    def __init__(self, spec: dict[str, Any], names: Sequence[str] | None = None) -> None:
         self.forest: Forest | Linear = Linear(spec) if "linear" in spec else Forest(spec)
         self.cal_x = np.asarray(spec["calibration"]["x"], dtype=np.float64)
         self.cal_y = np.asarray(spec["calibration"]["y"], dtype=np.float64)
+        self.columns: np.ndarray | None = None
+        wanted = tuple(spec.get("features", ()))
+        if names is not None and wanted != tuple(names):
+            at = {n: i for i, n in enumerate(names)}
+            missing = [n for n in wanted if n not in at]
+            if missing:
+                raise ValueError(f"fitted on features the evidence no longer has: {', '.join(missing[:5])}")
+            self.columns = np.asarray([at[n] for n in wanted], dtype=np.intp)
 
     def raw(self, rows: np.ndarray) -> np.ndarray:
+        if self.columns is not None:
+            rows = np.asarray(rows)[:, self.columns]
         return self.forest(rows)
 
     def __call__(self, rows: np.ndarray) -> np.ndarray:
@@ -288,11 +303,14 @@ class Detector:
             "para": PARA_FEATURES,
             "mark": MARK_FEATURES,
         }
-        if spec.get("format") != FORMAT or any(tuple(spec[k]["features"]) != v for k, v in expected.items()):
-            raise ValueError(f"{path}: built for other features; rebuild it with python -m training.build")
+        if spec.get("format") != FORMAT:
+            raise ValueError(f"{path}: another format; rebuild it with python -m training.build")
+        try:
+            self.screen, self.doc, self.para, self.mark = (Stage(spec[k], v) for k, v in expected.items())
+        except ValueError as exc:
+            raise ValueError(f"{path}: {exc}; rebuild it with python -m training.build") from None
         self.spec = spec
         self.path = path
-        self.screen, self.doc, self.para, self.mark = (Stage(spec[k]) for k in expected)
         density = spec.get("marks", {}).get("density")
         self.density = Density(density) if density else None
 
