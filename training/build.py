@@ -217,22 +217,26 @@ def set_honest_columns(data: dict[str, list[dict[str, Any]]], table: ev.HonestGa
     """Fill ``honest_excess`` and ``honest_log_count`` of every collected document from
     ``table``, each document of ``HONEST_SPLITS`` (and its spun versions) leaving its honest
     version out.  An evidence cache from before these features gets the columns added."""
-    width = len(ev.WORD_FEATURES)
     for k, examples in data.items():
         source = k if k in HONEST_SPLITS else RESPUN.get(k)
         for i, ex in enumerate(examples):
             own = own_gains(data[source][i]["clean"]["evidence"]) if source else None
             for _, d in versions([ex]):
-                e = d["evidence"]
-                if e.features.shape[1] < width:
-                    pad = np.zeros((len(e.features), width - e.features.shape[1]))
-                    e.features = np.hstack([e.features, pad])
-                if not len(e.words):
-                    continue
-                words = [w.text.lower() for w in e.words]
-                excess, seen = table.columns(words, e.features[:, ev.IDX["gain"]], own)
-                e.features[:, ev.IDX["honest_excess"]] = excess
-                e.features[:, ev.IDX["honest_log_count"]] = seen
+                refill_honest(d["evidence"], table, own)
+
+
+def refill_honest(e: Any, table: ev.HonestGains, own: dict[str, tuple[int, float]] | None) -> None:
+    """Recompute one document's honest columns from ``table`` leaving ``own`` out (as
+    ``set_honest_columns``; ``training.build_deep`` reads its documents the same way)."""
+    width = len(ev.WORD_FEATURES)
+    if e.features.shape[1] < width:
+        e.features = np.hstack([e.features, np.zeros((len(e.features), width - e.features.shape[1]))])
+    if not len(e.words):
+        return
+    words = [w.text.lower() for w in e.words]
+    excess, seen = table.columns(words, e.features[:, ev.IDX["gain"]], own)
+    e.features[:, ev.IDX["honest_excess"]] = excess
+    e.features[:, ev.IDX["honest_log_count"]] = seen
 
 
 def versions(examples: list[dict[str, Any]]) -> Any:

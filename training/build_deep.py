@@ -137,8 +137,15 @@ def read_document(args: tuple[corpora.Text, int, str]) -> dict[str, Any]:
     pass, as rows."""
     text, seed, base = args
     out: dict[str, Any] = {}
-    for name, body, labels, spans in build.spin_versions(text, seed):
+    own = None  # a document in the honest-gains table is read leaving itself out (training.build)
+    for name, body, labels, spans in build.spin_versions(text, seed):  # the honest version first
         doc = build._document(body)
+        evidence = build.ev.compute(doc)
+        if name == "clean" and build.split_of(text.id) in build.HONEST_SPLITS:
+            own = build.own_gains(evidence)
+        if own:
+            build.refill_honest(evidence, build.ev.honest_gains(), own)
+        doc.cache["spin-evidence"] = evidence
         e, s, nr, rows = dm.run(doc, threads=1, base=base_stages(base))
         word_label, labels = build.labels_of(e, spans, labels)
         out[name] = {
