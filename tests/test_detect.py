@@ -328,37 +328,48 @@ def _honest_table(tmp_path: Path, lines: list[str]) -> ev.HonestGains:
     return ev.HonestGains(phrase.load(), str(path))
 
 
-def test_honest_gains_read_a_word_against_its_own_honest_mean(tmp_path: Path) -> None:
-    # overall mean 1.0; "socket" gains 3.0 a time in honest text, seen 5 times
-    table = _honest_table(tmp_path, ["#total\t100\t100.0", "socket\t5\t15.0", "aardwolfs\t2\t8.0"])
+def test_honest_gains_read_a_word_against_its_own_honest_means(tmp_path: Path) -> None:
+    # overall means: gain 1.0, semantic fit 0.5; "socket" gains 3.0 and fits at 0.2 a time
+    table = _honest_table(
+        tmp_path,
+        ["#total\t100\t100.0\t80\t40.0", "socket\t5\t15.0\t5\t1.0", "aardwolfs\t2\t8.0\t0\t0.0"],
+    )
     words = ["socket", "market", "aardwolfs"]
-    excess, seen = table.columns(words, np.array([3.0, 3.0, 3.0]))
+    excess, seen, sem = table.columns(words, np.array([3.0, 3.0, 3.0]), np.array([0.2, 0.2, np.nan]))
     prior = ev.HONEST_PRIOR
     assert excess[0] == pytest.approx(3.0 - (15.0 + prior * 1.0) / (5 + prior))  # near its own mean
     assert excess[1] == pytest.approx(2.0)  # never seen: read against the overall mean
     assert excess[2] == pytest.approx(3.0 - (8.0 + prior) / (2 + prior))  # out of the phrase model too
     assert seen.tolist() == pytest.approx([np.log1p(5), 0.0, np.log1p(2)])
     assert excess[0] < excess[1]  # the same gain says less about a word that always gains
+    assert sem[0] == pytest.approx(0.2 - (1.0 + prior * 0.5) / (5 + prior))
+    assert sem[1] == pytest.approx(0.2 - 0.5)  # a poor fit is worse news for a word that fits well
+    assert np.isnan(sem[2])  # no fit here: missing, the trees' own branch
 
 
 def test_honest_gains_leave_a_training_document_out(tmp_path: Path) -> None:
-    table = _honest_table(tmp_path, ["#total\t100\t100.0", "socket\t5\t15.0", "bosom\t2\t0.0"])
-    excess, seen = table.columns(
-        ["socket", "bosom"], np.array([3.0, 3.0]), own={"socket": (1, 3.0), "bosom": (1, 0.0)}
+    table = _honest_table(
+        tmp_path, ["#total\t100\t100.0\t100\t50.0", "socket\t5\t15.0\t5\t1.0", "bosom\t2\t0.0\t2\t1.0"]
     )
+    own = {"socket": (1.0, 3.0, 1.0, 0.2), "bosom": (1.0, 0.0, 1.0, 0.5)}
+    excess, seen, sem = table.columns(["socket", "bosom"], np.array([3.0, 3.0]), np.array([0.2, 0.2]), own)
     prior = ev.HONEST_PRIOR
     assert excess[0] == pytest.approx(3.0 - (12.0 + prior) / (4 + prior))
+    assert sem[0] == pytest.approx(0.2 - (0.8 + prior * 0.5) / (4 + prior))
     assert excess[1] == pytest.approx(2.0) and seen[1] == 0.0  # seen once elsewhere: below the table's floor
+    assert sem[1] == pytest.approx(0.2 - 0.5)
 
 
 def test_evidence_fills_the_honest_columns_from_the_shipped_table() -> None:
     e = ev.compute(document("The old city was in remains after the long war."))
     table = ev.honest_gains()
     words = [w.text.lower() for w in e.words]
-    excess, seen = table.columns(words, e.features[:, ev.IDX["gain"]])
-    assert np.allclose(e.features[:, ev.IDX["honest_excess"]], excess)
-    assert np.allclose(e.features[:, ev.IDX["honest_log_count"]], seen)
-    assert table.size > 10_000 and 0.5 < table.mean < 3.0  # built by training.build, not empty
+    f = e.features
+    excess, seen, sem = table.columns(words, f[:, ev.IDX["gain"]], f[:, ev.IDX["sem_fit"]])
+    assert np.allclose(f[:, ev.IDX["honest_excess"]], excess)
+    assert np.allclose(f[:, ev.IDX["honest_log_count"]], seen)
+    assert np.allclose(f[:, ev.IDX["honest_sem_excess"]], sem, equal_nan=True)
+    assert table.size > 10_000 and 0.5 < table.mean < 3.0 and 0.3 < table.sem_mean < 0.9  # built, not empty
 
 
 # -- decisions ---------------------------------------------------------------------------

@@ -170,15 +170,20 @@ HONEST_SPLITS = ("word", "region", "calib")
 RESPUN = {"region-wide": "region", "calib-wide": "calib"}
 
 
-def own_gains(e: Any) -> dict[str, tuple[int, float]]:
-    """One document's share of the table: per content word (lower case), occurrences and the
-    sum of their gains."""
-    out: dict[str, tuple[int, float]] = {}
-    for w, g in zip(e.words, e.features[:, ev.IDX["gain"]].tolist(), strict=True):
-        t = w.text.lower()
-        n, total = out.get(t, (0, 0.0))
-        out[t] = (n + 1, total + g)
-    return out
+def own_gains(e: Any) -> dict[str, tuple[float, ...]]:
+    """One document's share of the table: per content word (lower case), occurrences, the sum
+    of their gains, and the count and sum of their semantic fits (where they have one)."""
+    out: dict[str, list[float]] = {}
+    gains = e.features[:, ev.IDX["gain"]].tolist()
+    fits = e.features[:, ev.IDX["sem_fit"]].tolist()
+    for w, g, f in zip(e.words, gains, fits, strict=True):
+        c = out.setdefault(w.text.lower(), [0.0, 0.0, 0.0, 0.0])
+        c[0] += 1
+        c[1] += g
+        if f == f:  # not NaN: the word has a vector and neighbours with vectors
+            c[2] += 1
+            c[3] += f
+    return {t: tuple(c) for t, c in out.items()}
 
 
 def write_honest_gains(data: dict[str, list[dict[str, Any]]], path: str = ev.HONEST_PATH) -> ev.HonestGains:
@@ -189,34 +194,39 @@ def write_honest_gains(data: dict[str, list[dict[str, Any]]], path: str = ev.HON
     for k in HONEST_SPLITS:
         for ex in data[k]:
             docs += 1
-            for t, (n, g) in own_gains(ex["clean"]["evidence"]).items():
-                c = counts.setdefault(t, [0, 0.0])
-                c[0] += n
-                c[1] += g
-    tokens = sum(int(c[0]) for c in counts.values())
-    gained = sum(c[1] for c in counts.values())
+            for t, row in own_gains(ex["clean"]["evidence"]).items():
+                c = counts.setdefault(t, [0.0] * ev.HonestGains.COLUMNS)
+                for i, v in enumerate(row):
+                    c[i] += v
+    total = [sum(c[i] for c in counts.values()) for i in range(ev.HonestGains.COLUMNS)]
     kept = sorted(t for t, c in counts.items() if c[0] >= ev.HONEST_MIN_COUNT)
+
+    def cells(c: Sequence[float]) -> str:
+        return f"{int(c[0])}\t{c[1]:.4f}\t{int(c[2])}\t{c[3]:.4f}"
+
     tmp = path + ".tmp"
     with open(tmp, "w", encoding="utf-8") as fh:
         fh.write(
             "# What each word gains in honest text: written by python -m training.build from the\n"
             f"# evidence of the honest versions of its {', '.join(HONEST_SPLITS)} splits ({docs} documents;\n"
             f"# sources and licences: {'; '.join(SOURCES)}).\n"
-            "# word<TAB>content-word occurrences<TAB>sum of their gains (log10); words seen at least\n"
-            f"# {ev.HONEST_MIN_COUNT} times; the total line counts every word.\n"
-            f"#total\t{tokens}\t{gained:.4f}\n"
+            "# word<TAB>content-word occurrences<TAB>sum of their gains (log10)<TAB>occurrences with a\n"
+            "# semantic fit<TAB>sum of those fits; words seen at least "
+            f"{ev.HONEST_MIN_COUNT} times; the total line counts every word.\n"
+            f"#total\t{cells(total)}\n"
         )
         for t in kept:
-            fh.write(f"{t}\t{int(counts[t][0])}\t{counts[t][1]:.4f}\n")
+            fh.write(f"{t}\t{cells(counts[t])}\n")
     os.replace(tmp, path)
     ev.honest_gains.cache_clear()
     return ev.HonestGains(ev.load_phrase_model(), path)
 
 
 def set_honest_columns(data: dict[str, list[dict[str, Any]]], table: ev.HonestGains) -> None:
-    """Fill ``honest_excess`` and ``honest_log_count`` of every collected document from
-    ``table``, each document of ``HONEST_SPLITS`` (and its spun versions) leaving its honest
-    version out.  An evidence cache from before these features gets the columns added."""
+    """Fill the honest columns (``honest_excess``, ``honest_log_count``,
+    ``honest_sem_excess``) of every collected document from ``table``, each document of
+    ``HONEST_SPLITS`` (and its spun versions) leaving its honest version out.  An evidence
+    cache from before these features gets the columns added."""
     for k, examples in data.items():
         source = k if k in HONEST_SPLITS else RESPUN.get(k)
         for i, ex in enumerate(examples):
@@ -225,7 +235,7 @@ def set_honest_columns(data: dict[str, list[dict[str, Any]]], table: ev.HonestGa
                 refill_honest(d["evidence"], table, own)
 
 
-def refill_honest(e: Any, table: ev.HonestGains, own: dict[str, tuple[int, float]] | None) -> None:
+def refill_honest(e: Any, table: ev.HonestGains, own: dict[str, tuple[float, ...]] | None) -> None:
     """Recompute one document's honest columns from ``table`` leaving ``own`` out (as
     ``set_honest_columns``; ``training.build_deep`` reads its documents the same way)."""
     width = len(ev.WORD_FEATURES)
@@ -234,9 +244,12 @@ def refill_honest(e: Any, table: ev.HonestGains, own: dict[str, tuple[int, float
     if not len(e.words):
         return
     words = [w.text.lower() for w in e.words]
-    excess, seen = table.columns(words, e.features[:, ev.IDX["gain"]], own)
+    excess, seen, sem_excess = table.columns(
+        words, e.features[:, ev.IDX["gain"]], e.features[:, ev.IDX["sem_fit"]], own
+    )
     e.features[:, ev.IDX["honest_excess"]] = excess
     e.features[:, ev.IDX["honest_log_count"]] = seen
+    e.features[:, ev.IDX["honest_sem_excess"]] = sem_excess
 
 
 def versions(examples: list[dict[str, Any]]) -> Any:
