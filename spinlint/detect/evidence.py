@@ -22,10 +22,10 @@ more probable.  A frequency-corrected gain subtracts the candidate's unigram adv
 plain word that is simply commoner than an honest rare one ("residents" for "denizens") does
 not win on frequency alone.
 
-A word's gain is read against what the same word gains in honest text (``HonestGains``): a
-term the phrase model never learned in its own field ("socket", "potassium") gains from a
-plainer word wherever it is written, a swapped-in synonym ("watchwords") mostly where a
-spinner put it.
+A word's gain and semantic fit are read against what the same word shows in honest text
+(``HonestGains``): a term the phrase model never learned in its own field ("socket",
+"potassium") gains from a plainer word, and may fit its neighbours' topic poorly, wherever it
+is written; a swapped-in synonym ("watchwords") does so mostly where a spinner put it.
 
 All windows of a document are scored in one vectorised call, so the cost is a few dictionary
 look-ups per candidate in Python and a fraction of a microsecond per trigram in numpy.
@@ -347,9 +347,10 @@ HONEST_VERSION = "1"  # of the cached form below
 
 
 def _read_honest(lm: PhraseModel, path: str) -> tuple[int, list[float], bytes, dict[str, tuple[float, ...]]]:
-    """``honest-gains.tsv`` as rows by phrase-model id: (words, totals, the float32 rows as
-    bytes, the rows of words the phrase model does not know).  Read as one array rather than
-    line by line (30k lines cost 0.14 s that way), and cached in the lexicon cache."""
+    """``honest-gains.tsv`` as rows by phrase-model id: (the number of words, the totals, the
+    float32 rows as bytes, the rows of the words the phrase model does not know).  Read as one
+    array rather than line by line (30k lines cost 0.14 s that way), and cached in the lexicon
+    cache."""
     with open(path, encoding="utf-8") as fh:
         text = fh.read()
     cols = HonestGains.COLUMNS
