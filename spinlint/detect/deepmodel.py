@@ -47,7 +47,7 @@ from spinlint.detect.model import (
     Density,
     Detector,
     Scores,
-    Stage,
+    fitted_stages,
     mark_rows,
 )
 from spinlint.detect.model import regions as default_regions
@@ -228,12 +228,9 @@ class DeepDetector:
     def __init__(self, path: str = OUT_PATH) -> None:
         with open(path, encoding="utf-8") as fh:
             spec: dict[str, Any] = json.load(fh)
-        if spec.get("format") != FORMAT:
-            raise ValueError(f"{path}: another format; rebuild it with python -m training.build_deep")
-        try:
-            self.doc, self.para, self.mark = (Stage(spec[k], v) for k, v in STAGES.items())
-        except ValueError as exc:
-            raise ValueError(f"{path}: {exc}; rebuild it with python -m training.build_deep") from None
+        self.doc, self.para, self.mark = fitted_stages(
+            spec, STAGES, path, FORMAT, "python -m training.build_deep"
+        )
         self.spec = spec
         self.base_sha256 = str(spec.get("trained_on", {}).get("default_stages", {}).get("sha256", ""))
         density = spec.get("marks", {}).get("density")  # training.fit_deep_density

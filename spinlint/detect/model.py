@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -227,6 +227,20 @@ class Stage:
         return out
 
 
+def fitted_stages(
+    spec: dict[str, Any], expected: Mapping[str, Sequence[str]], path: str, fmt: int, command: str
+) -> list[Stage]:
+    """The stages ``expected`` names in a model file's ``spec``, each reading its features by
+    name from rows with the given columns; a file of another format, or one whose stages need
+    a feature the rows lack, is refused with the ``command`` that rebuilds it."""
+    if spec.get("format") != fmt:
+        raise ValueError(f"{path}: another format; rebuild it with {command}")
+    try:
+        return [Stage(spec[k], names) for k, names in expected.items()]
+    except ValueError as exc:
+        raise ValueError(f"{path}: {exc}; rebuild it with {command}") from None
+
+
 # A mark needs P(its paragraph spun) >= 0.5 whichever bar applies (SPN001's high bar is 0.5 at
 # least, ``training.build.lowest_bar``; its in-document tier asks the paragraph for 0.5), and
 # P(swapped) = P(swapped | spun) x P(paragraph) cannot pass a bar its factor does not reach.
@@ -303,12 +317,9 @@ class Detector:
             "para": PARA_FEATURES,
             "mark": MARK_FEATURES,
         }
-        if spec.get("format") != FORMAT:
-            raise ValueError(f"{path}: another format; rebuild it with python -m training.build")
-        try:
-            self.screen, self.doc, self.para, self.mark = (Stage(spec[k], v) for k, v in expected.items())
-        except ValueError as exc:
-            raise ValueError(f"{path}: {exc}; rebuild it with python -m training.build") from None
+        self.screen, self.doc, self.para, self.mark = fitted_stages(
+            spec, expected, path, FORMAT, "python -m training.build"
+        )
         self.spec = spec
         self.path = path
         density = spec.get("marks", {}).get("density")
