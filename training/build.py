@@ -186,15 +186,23 @@ def own_gains(e: Any) -> dict[str, tuple[float, ...]]:
     return {t: tuple(c) for t, c in out.items()}
 
 
-def write_honest_gains(data: dict[str, list[dict[str, Any]]], path: str = ev.HONEST_PATH) -> ev.HonestGains:
-    """Count the honest versions of ``HONEST_SPLITS``, write the table (words seen at least
+Shares = dict[str, list[dict[str, tuple[float, ...]]]]  # per honest split, each document's own_gains
+
+
+def honest_shares(data: dict[str, list[dict[str, Any]]]) -> Shares:
+    """Each honest document's share of the table, counted once: the table sums them, and
+    fitting leaves each out of its own features."""
+    return {k: [own_gains(ex["clean"]["evidence"]) for ex in data[k]] for k in HONEST_SPLITS}
+
+
+def write_honest_gains(shares: Shares, path: str = ev.HONEST_PATH) -> ev.HonestGains:
+    """Sum the honest documents' ``shares``, write the table (words seen at least
     ``ev.HONEST_MIN_COUNT`` times) atomically, and return it as lint time will read it."""
     counts: dict[str, list[float]] = {}
-    docs = 0
-    for k in HONEST_SPLITS:
-        for ex in data[k]:
-            docs += 1
-            for t, row in own_gains(ex["clean"]["evidence"]).items():
+    docs = sum(len(v) for v in shares.values())
+    for per_doc in shares.values():
+        for share in per_doc:
+            for t, row in share.items():
                 c = counts.setdefault(t, [0.0] * ev.HonestGains.COLUMNS)
                 for i, v in enumerate(row):
                     c[i] += v
@@ -222,15 +230,15 @@ def write_honest_gains(data: dict[str, list[dict[str, Any]]], path: str = ev.HON
     return ev.HonestGains(ev.load_phrase_model(), path)
 
 
-def set_honest_columns(data: dict[str, list[dict[str, Any]]], table: ev.HonestGains) -> None:
+def set_honest_columns(data: dict[str, list[dict[str, Any]]], table: ev.HonestGains, shares: Shares) -> None:
     """Fill the honest columns (``honest_excess``, ``honest_log_count``,
     ``honest_sem_excess``) of every collected document from ``table``, each document of
-    ``HONEST_SPLITS`` (and its spun versions) leaving its honest version out.  An evidence
-    cache from before these features gets the columns added."""
+    ``HONEST_SPLITS`` (and its spun versions) leaving its honest version's ``shares`` out.  An
+    evidence cache from before these features gets the columns added."""
     for k, examples in data.items():
         source = k if k in HONEST_SPLITS else RESPUN.get(k)
         for i, ex in enumerate(examples):
-            own = own_gains(data[source][i]["clean"]["evidence"]) if source else None
+            own = shares[source][i] if source else None
             for _, d in versions([ex]):
                 refill_honest(d["evidence"], table, own)
 
@@ -676,8 +684,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         with open(cache, "wb") as fh:
             pickle.dump(data, fh)
     print(f"evidence {time.time() - t0:.0f}s", file=sys.stderr)
-    honest = write_honest_gains(data)
-    set_honest_columns(data, honest)
+    shares = honest_shares(data)
+    honest = write_honest_gains(shares)
+    set_honest_columns(data, honest, shares)
     print(f"honest gains: {honest.size} words, {time.time() - t0:.0f}s", file=sys.stderr)
 
     model: dict[str, Any] = {"format": runtime.FORMAT}

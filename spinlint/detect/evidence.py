@@ -267,6 +267,7 @@ _NO_IDS = np.zeros(0, dtype=np.int32)
 HONEST_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "honest-gains.tsv")
 HONEST_PRIOR = 3.0  # pseudo-occurrences at the overall mean that a word's own mean is shrunk by
 HONEST_MIN_COUNT = 2  # a word seen fewer times is not in the table (read as never seen)
+HONEST_VERSION = "1"  # of its cached form (``_read_honest``)
 
 
 class HonestGains:
@@ -306,9 +307,11 @@ class HonestGains:
         else:
             size, total, table, unknown = _read_honest(lm, path)
         self.size = size
-        self.table = np.zeros((len(lm.words), self.COLUMNS), dtype=np.float32)
-        if table:
-            self.table[:] = np.frombuffer(table, dtype=np.float32).reshape(-1, self.COLUMNS)
+        self.table = (  # read only: the cached bytes themselves, not a copy
+            np.frombuffer(table, dtype=np.float32).reshape(-1, self.COLUMNS)
+            if table
+            else np.zeros((len(lm.words), self.COLUMNS), dtype=np.float32)
+        )
         self.unknown = unknown
         self.mean = total[1] / total[0] if total[0] else 0.0
         self.sem_mean = total[3] / total[2] if total[2] else 0.0
@@ -341,9 +344,6 @@ class HonestGains:
         gain_mean = (g + HONEST_PRIOR * self.mean) / (n + HONEST_PRIOR)
         sem_mean = (ss + HONEST_PRIOR * self.sem_mean) / (sn + HONEST_PRIOR)
         return gains - gain_mean, np.log1p(n), sem_fit - sem_mean
-
-
-HONEST_VERSION = "1"  # of the cached form below
 
 
 def _read_honest(lm: PhraseModel, path: str) -> tuple[int, list[float], bytes, dict[str, tuple[float, ...]]]:
