@@ -74,6 +74,29 @@ def test_hash_table_finds_every_key_and_no_other() -> None:
     assert found[len(keys) :].sum() == np.isin(keys + 1, keys).sum()
 
 
+def test_hash_look_up_follows_long_runs_that_wrap_around() -> None:
+    """A crowded table (60 keys in 64 slots, placed by linear probing in plain Python) has
+    runs longer than any probe row and runs that wrap past the last slot: every key is found
+    in its own slot, and no absent key is, in one-slot rounds and in wide rows alike."""
+    rng = np.random.default_rng(7)
+    keys = np.unique(rng.integers(0, 2**40, 60))
+    slots = np.full(64, -1, dtype=np.int64)
+    home = phrase._slot(keys, 6)
+    placed = {}
+    for key, h in zip(keys.tolist(), home.tolist(), strict=True):
+        s = h
+        while slots[s] != -1:
+            s = (s + 1) % 64
+        slots[s] = key
+        placed[key] = s
+    absent = np.setdiff1d(rng.integers(0, 2**40, 400), keys)
+    for query in (keys, absent[:20], np.concatenate([keys, absent]), np.repeat(keys, 5)):
+        found, where = phrase.hash_find(slots, query, np.ones(len(query), bool))
+        expected = np.isin(query, keys)
+        assert (found == expected).all()
+        assert [int(w) for w in where[found]] == [placed[k] for k in query[found].tolist()]
+
+
 # -- the spinners' word map -------------------------------------------------------------
 
 
