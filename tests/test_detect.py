@@ -75,11 +75,14 @@ def test_hash_table_finds_every_key_and_no_other() -> None:
 
 
 def test_hash_look_up_follows_long_runs_that_wrap_around() -> None:
-    """A crowded table (60 keys in 64 slots, placed by linear probing in plain Python) has
-    runs longer than any probe row and runs that wrap past the last slot: every key is found
+    """A crowded table (60 keys in 64 slots, placed by linear probing in plain Python) with a
+    run longer than any probe row that wraps past the last slot: every key is found
     in its own slot, and no absent key is, in one-slot rounds and in wide rows alike."""
     rng = np.random.default_rng(7)
-    keys = np.unique(rng.integers(0, 2**40, 60))
+    pool = np.unique(rng.integers(0, 2**40, 5000))
+    pool_home = phrase._slot(pool, 6)
+    # 30 keys whose home is one of the last 10 slots, so that their run must wrap, and 30 more
+    keys = np.concatenate([pool[pool_home >= 54][:30], pool[pool_home < 54][:30]])
     slots = np.full(64, -1, dtype=np.int64)
     home = phrase._slot(keys, 6)
     placed = {}
@@ -89,7 +92,10 @@ def test_hash_look_up_follows_long_runs_that_wrap_around() -> None:
             s = (s + 1) % 64
         slots[s] = key
         placed[key] = s
-    absent = np.setdiff1d(rng.integers(0, 2**40, 400), keys)
+    displaced = [(placed[k] - h) % 64 for k, h in zip(keys.tolist(), home.tolist(), strict=True)]
+    assert max(displaced) > phrase.PROBE_WIDE  # a search longer than one row
+    assert any(placed[k] < h for k, h in zip(keys.tolist(), home.tolist(), strict=True))  # wrapped
+    absent = np.setdiff1d(rng.integers(0, 2**40, 400), pool)
     for query in (keys, absent[:20], np.concatenate([keys, absent]), np.repeat(keys, 5)):
         found, where = phrase.hash_find(slots, query, np.ones(len(query), bool))
         expected = np.isin(query, keys)

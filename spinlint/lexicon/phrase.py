@@ -172,7 +172,7 @@ def _place(values: np.ndarray, at: np.ndarray, size: int) -> np.ndarray:
 # where a binary search over the sorted keys (np.searchsorted) took ~0.7 us.
 MULT = np.uint64(0x9E3779B97F4A7C15)
 PROBE_TAIL = 128  # keys left when ``hash_find`` stops probing one slot a round ...
-PROBE_WIDE = 16  # ... and probes this many at once (measured: 64-256 and 8-16 do as well)
+PROBE_WIDE = 16  # ... and probes this many at once (measured: 64-256 and 8-16 do nearly as well)
 
 
 def _slot(keys: np.ndarray, bits: int) -> np.ndarray:
