@@ -145,7 +145,7 @@ def read_document(args: tuple[corpora.Text, int, str]) -> dict[str, Any]:
             own = build.own_gains(evidence)
         if own:
             build.refill_honest(evidence, build.ev.honest_gains(), own)
-        doc.cache["spin-evidence"] = evidence
+        doc.cache[build.ev.EVIDENCE_KEY] = evidence  # what dm.run reads, not computed again
         e, s, nr, rows = dm.run(doc, threads=1, base=base_stages(base))
         word_label, labels = build.labels_of(e, spans, labels)
         out[name] = {

@@ -823,11 +823,14 @@ def phrase_gains(doc: Document, indexes: list[int], choices: list[list[str]]) ->
     return [float(v - totals[0]) for v in totals[1:]]
 
 
+EVIDENCE_KEY = "spin-evidence"  # where ``evidence`` keeps it in ``Document.cache``
+
+
 def evidence(doc: Document) -> Evidence:
     """The document's evidence, computed once and shared by every rule that asks."""
-    ev = doc.cache.get("spin-evidence")
+    ev = doc.cache.get(EVIDENCE_KEY)
     if ev is None:
-        ev = doc.cache["spin-evidence"] = compute(doc)
+        ev = doc.cache[EVIDENCE_KEY] = compute(doc)
     assert isinstance(ev, Evidence)
     return ev
 
