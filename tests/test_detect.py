@@ -560,6 +560,40 @@ def test_a_long_run_of_marks_is_restored_in_pieces() -> None:
     assert choice[1:3] == ["breast", "cancer"]
 
 
+def test_spinner_map_originals_outside_the_best_gains_are_tried_jointly() -> None:
+    """ "artificial" gains little next to "consciousness", so it is not among the word's best
+    candidates; the spinner map lists it, and with it the pair restores best of all."""
+    from spinlint.plugins.spin.swapped_word import SwappedWord, _map_extra
+
+    doc = document("In related research, counterfeit consciousness was used to screen patients.")
+    e = ev.evidence(doc)
+    counterfeit = next(w for w in e.words if w.text == "counterfeit")
+    assert "artificial" not in [c.word for c in counterfeit.candidates]
+    assert "artificial" in [c.word for c in counterfeit.mapped()]
+    assert _map_extra(counterfeit, ["false"])[0] == "artificial"
+    idx = [w.index for w in e.words if w.text in ("counterfeit", "consciousness")]
+    picks, from_map = [["false"], ["intelligence"]], [{"false", "artificial"}, {"intelligence"}]
+    assert SwappedWord._joint(doc, idx, picks, from_map)[0][0] == ["false", "intelligence"]
+    picks[0].append("artificial")
+    found = SwappedWord._joint(doc, idx, picks, from_map, [["artificial"], []])
+    assert found[0][0] == ["artificial", "intelligence"]
+
+
+def test_a_map_original_that_restores_less_than_the_others_is_dropped() -> None:
+    """An extra map original must beat every option without one: "inventory" (the map's
+    original of "stock") next to "market" gains less than leaving "Stock" as written."""
+    from spinlint.plugins.spin.swapped_word import SwappedWord
+
+    doc = document("Stock showcases fell after the national bank raised loan costs.")
+    idx = [i for i, w in enumerate(doc.words) if w.text in ("Stock", "showcases")]
+    picks, from_map = [["inventory"], ["markets"]], [{"inventory"}, set()]
+    with_extra = SwappedWord._joint(doc, idx, picks, from_map, [["inventory"], []])
+    assert with_extra and with_extra[0][0] == ["", "markets"]
+    assert all(option[0] != "inventory" for option, _ in with_extra)
+    without = SwappedWord._joint(doc, idx, picks, from_map)
+    assert without[0][0][0] == "inventory"  # the map-first order alone would have put it first
+
+
 def test_phrase_gains_score_joint_replacements() -> None:
     doc = document("The study screened women for bosom peril in three hospitals.")
     idx = [i for i, w in enumerate(doc.words) if w.text in ("bosom", "peril")]

@@ -179,6 +179,15 @@ class WordEvidence:
             cache[self._j] = self._owner.table.ranked(self._j)
         return cache[self._j]
 
+    def mapped(self) -> list[Candidate]:
+        """The word's candidates that the spinners' word map lists for it (``in_map``), best
+        gain first, whether or not they are among its ``keep`` best: beside another swapped
+        word the right original often gains little alone ("artificial" next to
+        "consciousness"), and ``candidates`` keeps the best gains only."""
+        if self._owner is None or self._owner.table is None:
+            return []
+        return self._owner.table.listed(self._j, spinmap.spinner_map().get(self.text.lower(), ()))
+
 
 @dataclass
 class Evidence:
@@ -563,9 +572,15 @@ class _CandidateTable:
         )
         self.bounds = np.searchsorted(owner, np.arange(n + 1))
 
-    def ranked(self, j: int) -> list[Candidate]:
+    def ranked(self, j: int, only: Sequence[int] | None = None) -> list[Candidate]:
+        """Owner ``j``'s candidates, best gain first (ties in order), one per word, at most
+        ``keep``; with ``only``, those whose phrase-model id is among ``only``, all of them."""
         lo, hi = int(self.bounds[j]), int(self.bounds[j + 1])
-        picked = lo + np.argsort(-self.gains[lo:hi], kind="stable")  # best gain first, ties in order
+        picked = lo + np.argsort(-self.gains[lo:hi], kind="stable")
+        keep = self.keep
+        if only is not None:
+            picked = picked[np.isin(self.ids[picked], only)]
+            keep = None
         out: list[Candidate] = []
         seen = set()
         for k in picked:
@@ -576,9 +591,15 @@ class _CandidateTable:
             out.append(
                 Candidate(word, SOURCES[int(self.src[k])], float(self.gains[k]), float(self.gain_freq[k]))
             )
-            if self.keep is not None and len(out) >= self.keep:
+            if keep is not None and len(out) >= keep:
                 break
         return out
+
+    def listed(self, j: int, words: Sequence[str]) -> list[Candidate]:
+        """Owner ``j``'s candidates among ``words``, best gain first, whatever their rank."""
+        vocab = self.lm.vocab
+        ids = [vocab[w] for w in words if w in vocab]
+        return self.ranked(j, ids) if ids else []
 
 
 @lru_cache(maxsize=1)

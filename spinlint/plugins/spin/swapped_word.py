@@ -25,6 +25,7 @@ from spinlint.detect.evidence import (
 from spinlint.detect.model import Scores, scores
 from spinlint.detect.ranker import ranker
 from spinlint.document import Document
+from spinlint.lexicon import spinmap
 from spinlint.model import Diagnostic, Severity, Span
 from spinlint.packs import match_case
 from spinlint.rule import Rule
@@ -418,9 +419,14 @@ class SwappedWord(Rule):
                 [c for c in synonyms_first(words[i]) if _offerable(c.word)][:JOINT_CANDIDATES] for i in group
             ]
         picks = [[c.word for c in cs] for cs in cands]
-        from_map = [
-            {c.word for c in cs if in_map(words[i], c.word)} for i, cs in zip(group, cands, strict=True)
-        ]
+        # the spinner map's first original of a word, when it is not among the word's best
+        # gains at all ("artificial" for the "counterfeit" of "counterfeit consciousness"):
+        # tried too, and kept where it restores the span better than every option without it
+        extra: list[list[str]] = [[] for _ in group]
+        if len(group) > 1:
+            extra = [_map_extra(words[i], p) for i, p in zip(group, picks, strict=True)]
+        picks = [p + e for p, e in zip(picks, extra, strict=True)]
+        from_map = [{w for w in p if in_map(words[i], w)} for i, p in zip(group, picks, strict=True)]
 
         def render(choice: Sequence[str]) -> str:
             out = []
@@ -438,34 +444,49 @@ class SwappedWord(Rule):
         if len(group) == 1:
             return [(render([p]), None) for p in picks[0][:MAX_SUGGESTIONS]]
         if len(group) > MAX_JOINT:
-            choice = SwappedWord._chunked(doc, [words[i].index for i in group], picks, from_map)
+            choice = SwappedWord._chunked(doc, [words[i].index for i in group], picks, from_map, extra)
             if not any(choice):
                 return []
             gain = phrase_gains(doc, [words[i].index for i in group], [choice])[0]
             return [(render(choice), gain if gain > 0 else None)]
         best: dict[str, float | None] = {}
-        for option, gain in SwappedWord._joint(doc, [words[i].index for i in group], picks, from_map):
+        for option, gain in SwappedWord._joint(doc, [words[i].index for i in group], picks, from_map, extra):
             best.setdefault(render(option), gain)
         return list(best.items())[:MAX_SUGGESTIONS]
 
     @staticmethod
     def _joint(
-        doc: Document, indices: list[int], picks: list[list[str]], from_map: list[set[str]]
+        doc: Document,
+        indices: list[int],
+        picks: list[list[str]],
+        from_map: list[set[str]],
+        extra: Sequence[Sequence[str]] = (),
     ) -> list[tuple[list[str], float]]:
         """Every combination of the words' candidates (or the word as written, "") that makes
         the phrase more probable, scored together: as for one word, the spinners' own map
-        first (the more of its words, the likelier), then by the joint gain."""
+        first (the more of its words, the likelier), then by the joint gain.  A combination
+        with one of a word's ``extra`` candidates (``_map_extra``) is kept only when it gains
+        more than every combination without one."""
         options = [list(c) for c in itertools.product(*[[*p, ""] for p in picks]) if any(c)]
         if not options:
             return []
         gains = phrase_gains(doc, indices, options)
+        if any(extra):
+            plain = [not any(w in e for w, e in zip(option, extra, strict=True)) for option in options]
+            bar = max((g for g, p in zip(gains, plain, strict=True) if p), default=0.0)
+            kept = [k for k, p in enumerate(plain) if p or gains[k] > bar]
+            options, gains = [options[k] for k in kept], [gains[k] for k in kept]
         n_map = [sum(w in m for w, m in zip(option, from_map, strict=True)) for option in options]
         order = sorted(range(len(options)), key=lambda k: (-n_map[k], -gains[k]))
         return [(options[k], float(gains[k])) for k in order if gains[k] > 0]
 
     @staticmethod
     def _chunked(
-        doc: Document, indices: list[int], picks: list[list[str]], from_map: list[set[str]]
+        doc: Document,
+        indices: list[int],
+        picks: list[list[str]],
+        from_map: list[set[str]],
+        extra: Sequence[Sequence[str]] = (),
     ) -> list[str]:
         """A run of more than ``MAX_JOINT`` marked words, restored in pieces: the partition
         into runs of at most ``MAX_JOINT`` words (each restored by ``_joint`` with the rest as
@@ -475,7 +496,9 @@ class SwappedWord(Rule):
         piece: dict[tuple[int, int], tuple[list[str], float]] = {}
         for a in range(n):
             for b in range(a + 1, min(n, a + MAX_JOINT) + 1):
-                found = SwappedWord._joint(doc, indices[a:b], picks[a:b], from_map[a:b])
+                found = SwappedWord._joint(
+                    doc, indices[a:b], picks[a:b], from_map[a:b], extra[a:b] if extra else ()
+                )
                 piece[a, b] = found[0] if found else ([""] * (b - a), 0.0)
         best: list[tuple[float, list[str]]] = [(0.0, [])]  # best[k]: the first k words
         for k in range(1, n + 1):
@@ -493,6 +516,19 @@ class SwappedWord(Rule):
 
 MAX_JOINT = 3
 JOINT_CANDIDATES = 4
+MAP_EXTRA = 1  # the spinner-map originals of a word tried beside its best candidates (``_map_extra``)
+
+
+def _map_extra(word: WordEvidence, picked: Sequence[str]) -> list[str]:
+    """Of the word's first ``MAP_EXTRA`` spinner-map originals (the map's order: the most often
+    aligned first), those that are candidates of the word but not among ``picked``.  Only the
+    first: a rarer alignment tried this way restores nonsense the phrase model likes ("deep
+    down" for "substantial downpour", whose first original, "heavy", is already picked)."""
+    listed = {c.word for c in word.mapped()}
+    order = spinmap.spinner_map().get(word.text.lower(), ())[:MAP_EXTRA]
+    return [w for w in order if w in listed and w not in picked and _offerable(w)]
+
+
 NEURAL_NAME = "SmolLM2-135M"
 
 
