@@ -594,6 +594,20 @@ def test_a_map_original_that_restores_less_than_the_others_is_dropped() -> None:
     assert without[0][0][0] == "inventory"  # the map-first order alone would have put it first
 
 
+def test_joint_restorations_rank_by_the_share_of_map_words_not_their_count() -> None:
+    """Replacing a word the map also proposes does not outrank keeping it as written: "search
+    engine" restores "hunt engine" better than "search machine", though both of the latter's
+    replacements are map words."""
+    from spinlint.plugins.spin.swapped_word import SwappedWord
+
+    doc = document("Type the query into a hunt engine to find the page.")
+    idx = [i for i, w in enumerate(doc.words) if w.text in ("hunt", "engine")]
+    found = SwappedWord._joint(doc, idx, [["search"], ["machine"]], [{"search"}, {"machine"}])
+    gains = {tuple(option): gain for option, gain in found}
+    assert gains[("search", "")] > gains[("search", "machine")]
+    assert found[0][0] == ["search", ""]
+
+
 def test_phrase_gains_score_joint_replacements() -> None:
     doc = document("The study screened women for bosom peril in three hospitals.")
     idx = [i for i, w in enumerate(doc.words) if w.text in ("bosom", "peril")]

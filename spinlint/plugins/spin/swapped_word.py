@@ -407,7 +407,7 @@ class SwappedWord(Rule):
         """Ranked restorations of the span.  One word: its candidates that restore the phrase,
         in the fitted ranker's order (``offered``).  Adjacent marks: every combination of each
         word's best candidates (or the word as written) scored together by the phrase model,
-        those with more spinner-map words first, then by joint gain (``MAX_JOINT`` words at
+        those whose replacements the spinner map proposes first, then by joint gain (``MAX_JOINT`` words at
         most; a longer run offers each word's best), with the joint gain where one was scored."""
         words = ev.words
         if len(group) == 1:
@@ -464,7 +464,8 @@ class SwappedWord(Rule):
     ) -> list[tuple[list[str], float]]:
         """Every combination of the words' candidates (or the word as written, "") that makes
         the phrase more probable, scored together: as for one word, the spinners' own map
-        first (the more of its words, the likelier), then by the joint gain.  A combination
+        first (the larger the share of its replacements the map proposes, the likelier), then
+        by the joint gain.  A combination
         with one of a word's ``extra`` candidates (``_map_extra``) is kept only when it gains
         more than every combination without one."""
         options = [list(c) for c in itertools.product(*[[*p, ""] for p in picks]) if any(c)]
@@ -476,8 +477,14 @@ class SwappedWord(Rule):
             bar = max((g for g, p in zip(gains, plain, strict=True) if p), default=0.0)
             kept = [k for k, p in enumerate(plain) if p or gains[k] > bar]
             options, gains = [options[k] for k in kept], [gains[k] for k in kept]
-        n_map = [sum(w in m for w, m in zip(option, from_map, strict=True)) for option in options]
-        order = sorted(range(len(options)), key=lambda k: (-n_map[k], -gains[k]))
+        # the share of the words it replaces that the spinners' map proposes, not their count:
+        # a count favours replacing more words ("hunt engine" -> "search machine", with the
+        # map's "machine" for "engine", over "search engine")
+        share = [
+            sum(w in m for w, m in zip(option, from_map, strict=True)) / sum(1 for w in option if w)
+            for option in options
+        ]
+        order = sorted(range(len(options)), key=lambda k: (-share[k], -gains[k]))
         return [(options[k], float(gains[k])) for k in order if gains[k] > 0]
 
     @staticmethod
