@@ -407,8 +407,9 @@ class SwappedWord(Rule):
         """Ranked restorations of the span.  One word: its candidates that restore the phrase,
         in the fitted ranker's order (``offered``).  Adjacent marks: every combination of each
         word's best candidates (or the word as written) scored together by the phrase model,
-        those whose replacements the spinner map proposes first, then by joint gain (``MAX_JOINT`` words at
-        most; a longer run offers each word's best), with the joint gain where one was scored."""
+        those with the larger share of replacements the spinner map proposes first, then by
+        joint gain (``MAX_JOINT`` words at most; a longer run offers each word's best), with
+        the joint gain where one was scored."""
         words = ev.words
         if len(group) == 1:
             cands = [[c for c, _ in offered(ev, group[0])[:MAX_SUGGESTIONS]]]
@@ -465,9 +466,8 @@ class SwappedWord(Rule):
         """Every combination of the words' candidates (or the word as written, "") that makes
         the phrase more probable, scored together: as for one word, the spinners' own map
         first (the larger the share of its replacements the map proposes, the likelier), then
-        by the joint gain.  A combination
-        with one of a word's ``extra`` candidates (``_map_extra``) is kept only when it gains
-        more than every combination without one."""
+        by the joint gain.  A combination with one of a word's ``extra`` candidates
+        (``_map_extra``) is kept only when it gains more than every combination without one."""
         options = [list(c) for c in itertools.product(*[[*p, ""] for p in picks]) if any(c)]
         if not options:
             return []
