@@ -179,14 +179,13 @@ class WordEvidence:
             cache[self._j] = self._owner.table.ranked(self._j)
         return cache[self._j]
 
-    def mapped(self) -> list[Candidate]:
-        """The word's candidates that the spinners' word map lists for it (``in_map``), best
-        gain first, whether or not they are among its ``keep`` best: beside another swapped
-        word the right original often gains little alone ("artificial" next to
-        "consciousness"), and ``candidates`` keeps the best gains only."""
+    def among(self, words: Sequence[str]) -> list[Candidate]:
+        """The word's candidates among ``words``, best gain first, whether or not they are
+        among its ``keep`` best (``candidates``): beside another swapped word the right
+        original often gains little alone ("artificial" next to "consciousness")."""
         if self._owner is None or self._owner.table is None:
             return []
-        return self._owner.table.listed(self._j, spinmap.spinner_map().get(self.text.lower(), ()))
+        return self._owner.table.listed(self._j, words)
 
 
 @dataclass

@@ -503,9 +503,7 @@ class SwappedWord(Rule):
         piece: dict[tuple[int, int], tuple[list[str], float]] = {}
         for a in range(n):
             for b in range(a + 1, min(n, a + MAX_JOINT) + 1):
-                found = SwappedWord._joint(
-                    doc, indices[a:b], picks[a:b], from_map[a:b], extra[a:b] if extra else ()
-                )
+                found = SwappedWord._joint(doc, indices[a:b], picks[a:b], from_map[a:b], extra[a:b])
                 piece[a, b] = found[0] if found else ([""] * (b - a), 0.0)
         best: list[tuple[float, list[str]]] = [(0.0, [])]  # best[k]: the first k words
         for k in range(1, n + 1):
@@ -531,8 +529,8 @@ def _map_extra(word: WordEvidence, picked: Sequence[str]) -> list[str]:
     aligned first), those that are candidates of the word but not among ``picked``.  Only the
     first: a rarer alignment tried this way restores nonsense the phrase model likes ("deep
     down" for "substantial downpour", whose first original, "heavy", is already picked)."""
-    listed = {c.word for c in word.mapped()}
     order = spinmap.spinner_map().get(word.text.lower(), ())[:MAP_EXTRA]
+    listed = {c.word for c in word.among(order)}
     return [w for w in order if w in listed and w not in picked and _offerable(w)]
 
 
