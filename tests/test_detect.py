@@ -273,7 +273,7 @@ def test_glitch_offsets_are_the_glitch_patterns_matches(text: str) -> None:
 @pytest.mark.parametrize("stage", ["screen", "doc", "mark"])
 def test_runtime_trees_match_scikit_learn(spec: dict, stage: str) -> None:  # type: ignore[type-arg]
     """The numpy evaluator gives scikit-learn's own raw scores on the check rows the build
-    script stored beside the trees."""
+    script stored beside the trees (the document stage's: trees plus regression)."""
     rows = np.asarray(spec["check"][f"{stage}_rows"])
     want = np.asarray(spec["check"][f"{stage}_raw"])
     got = model.Stage(spec[stage]).raw(rows)
@@ -315,6 +315,44 @@ def test_the_evaluator_gives_each_row_its_own_walk_across_blocks() -> None:
     one_by_one = [float(forest(row[None, :])[0]) for row in rows]
     assert forest(rows).tolist() == one_by_one
     assert one_by_one[model.CHUNK + 5] == (2.0 if rows[model.CHUNK + 5, 1] > 0 else -1.0)
+
+
+def test_a_blended_stage_sums_its_trees_and_its_regression() -> None:
+    """A spec with trees and a linear part scores the sum of both raw log-odds; the shipped
+    document stage is one, so its evidence keeps counting past the trees' last split."""
+    tree = _two_level_tree(missing_left=1)
+    linear = {"columns": [1], "logit": [], "center": [0.0], "scale": [2.0], "coef": [1.0], "intercept": 0.5}
+    cal = {"x": [-10.0, 10.0], "y": [0.0, 1.0]}
+    blend = model.Stage({"baseline": 0.25, "trees": [tree], "linear": linear, "calibration": cal})
+    trees = model.Stage({"baseline": 0.25, "trees": [tree], "calibration": cal})
+    rows = np.array([[0.0, 9.0], [5.0, -1.0], [5.0, 3.0], [np.nan, 3.0]])
+    assert np.allclose(blend.raw(rows), trees.raw(rows) + rows[:, 1] / 2.0 + 0.5)
+    # beyond the tree's split on x1 the trees are flat and the blend still rises ...
+    far = np.array([[5.0, 3.0], [5.0, 30.0]])
+    assert trees.raw(far)[0] == trees.raw(far)[1] and blend.raw(far)[1] > blend.raw(far)[0]
+    # ... unless the column has an upper bound: held there
+    capped = model.Stage(
+        {"baseline": 0.25, "trees": [tree], "linear": {**linear, "upper": [4.0]}, "calibration": cal}
+    )
+    assert capped.raw(far)[1] == capped.raw(np.array([[5.0, 4.0]]))[0] < blend.raw(far)[1]
+
+
+def test_the_document_stage_does_not_count_length_past_its_bound(spec: dict) -> None:  # type: ignore[type-arg]
+    """The shipped document stage's linear part holds the length at its bound, so a long
+    document is not scored lower for being longer still (its trees may still split on it)."""
+    doc = spec["doc"]
+    assert "trees" in doc and "linear" in doc
+    at = list(doc["features"]).index("doc_log_words")
+    upper = doc["linear"]["upper"]
+    assert upper[doc["linear"]["columns"].index(at)] is not None
+    assert [u for i, u in enumerate(upper) if doc["linear"]["columns"][i] != at] == [None] * (len(upper) - 1)
+    linear = model.Linear(doc)
+    rows = np.asarray(spec["check"]["doc_rows"])
+    longer = rows.copy()
+    longer[:, at] = 12.0  # 160,000 words
+    evenlonger = rows.copy()
+    evenlonger[:, at] = 14.0
+    assert np.array_equal(linear(longer), linear(evenlonger))
 
 
 @pytest.mark.parametrize("stage", ["screen", "doc", "para", "mark"])

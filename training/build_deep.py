@@ -82,41 +82,13 @@ PARAMS = {
 }
 
 
-class _LinearDoc:
-    """scikit-learn's logistic regression on the rows as ``runtime.Linear`` prepares them."""
-
-    def __init__(self, clf: Any, columns: list[int], logit: list[int], center: np.ndarray, scale: np.ndarray):
-        self.clf, self.columns, self.logit, self.center, self.scale = clf, columns, logit, center, scale
-
-    def decision_function(self, X: np.ndarray) -> np.ndarray:
-        x = runtime.linear_inputs(X, self.columns, self.logit)
-        out: np.ndarray = self.clf.decision_function((x - self.center) / self.scale)
-        return out
-
-
 def fit_linear(
     X: np.ndarray, y: np.ndarray, w: np.ndarray, names: Sequence[str], c: float = DDOC_C
-) -> tuple[_LinearDoc, dict[str, Any]]:
+) -> tuple[build.Linear, dict[str, Any]]:
     """The document stage: a logistic regression (strength ``c``) on ``DDOC_LINEAR``, and its spec."""
-    from sklearn.linear_model import LogisticRegression
-
     columns = [list(names).index(n) for n in DDOC_LINEAR]
     logit = [i for i, n in enumerate(DDOC_LINEAR) if n == "p_doc"]
-    x = runtime.linear_inputs(X, columns, logit)
-    center, scale = x.mean(axis=0), x.std(axis=0)
-    scale[scale == 0] = 1.0
-    clf = LogisticRegression(C=c, max_iter=5000).fit((x - center) / scale, y, sample_weight=w)
-    spec = {
-        "linear": {
-            "columns": columns,
-            "logit": logit,
-            "center": center.tolist(),
-            "scale": scale.tolist(),
-            "coef": clf.coef_[0].tolist(),
-            "intercept": float(clf.intercept_[0]),
-        }
-    }
-    return _LinearDoc(clf, columns, logit, center, scale), spec
+    return build.fit_linear(X, y, w, columns, logit, c)
 
 
 def wanted_docs(docs: int, calib_docs: int | None = None) -> dict[str, int]:

@@ -155,8 +155,9 @@ def _depth(tree: dict[str, Any]) -> int:
 
 class Linear:
     """A logistic regression on a few of the stage's features (``spec["linear"]``): missing
-    values count as 0, the ``logit`` columns (probabilities) enter as log-odds, every column
-    is standardised as in training, and the raw score is the log-odds."""
+    values count as 0, the ``logit`` columns (probabilities) enter as log-odds, a column with
+    an ``upper`` bound is held at it, every column is standardised as in training, and the
+    raw score is the log-odds."""
 
     def __init__(self, spec: dict[str, Any]) -> None:
         lin = spec["linear"]
@@ -166,13 +167,33 @@ class Linear:
         self.scale = np.asarray(lin["scale"], dtype=np.float64)
         self.coef = np.asarray(lin["coef"], dtype=np.float64)
         self.intercept = float(lin["intercept"])
+        # optional upper bounds per column (null: none), applied before standardising
+        upper = lin.get("upper")
+        self.upper = None if upper is None else np.asarray([np.inf if u is None else u for u in upper])
 
     def __call__(self, rows: np.ndarray) -> np.ndarray:
         rows = np.asarray(rows, dtype=np.float64)
         if len(rows) == 0:
             return np.zeros(0)
         x = linear_inputs(rows, self.columns, self.logit)
+        if self.upper is not None:
+            x = np.minimum(x, self.upper)
         out: np.ndarray = ((x - self.center) / self.scale) @ self.coef + self.intercept
+        return out
+
+
+class Blend:
+    """Boosted trees and a logistic regression on the same rows (``spec`` holds both): the raw
+    score is the sum of their log-odds, calibrated as one.  The trees model the interactions
+    of the training range; the linear part keeps rising where the evidence goes on past it
+    (real spinners swap more densely than the training spinner, and trees stay flat beyond
+    their last split).  The document stage is one (``training.build.DOC_C``)."""
+
+    def __init__(self, spec: dict[str, Any]) -> None:
+        self.trees, self.linear = Forest(spec), Linear(spec)
+
+    def __call__(self, rows: np.ndarray) -> np.ndarray:
+        out: np.ndarray = self.trees(rows) + self.linear(rows)
         return out
 
 
@@ -197,7 +218,8 @@ def linear_inputs(
 
 
 class Stage:
-    """One fitted model (boosted trees, or a logistic regression) with its calibration.
+    """One fitted model (boosted trees, a logistic regression, or both summed) with its
+    calibration.
 
     With ``names`` (the columns of the rows it will be given) the stage picks its own features
     from them by name, so a model file fitted before a feature was added still reads today's
@@ -205,7 +227,9 @@ class Stage:
     own order.  A feature the rows lack is an error: the file needs rebuilding."""
 
     def __init__(self, spec: dict[str, Any], names: Sequence[str] | None = None) -> None:
-        self.forest: Forest | Linear = Linear(spec) if "linear" in spec else Forest(spec)
+        self.forest: Forest | Linear | Blend = (
+            (Blend(spec) if "trees" in spec else Linear(spec)) if "linear" in spec else Forest(spec)
+        )
         self.cal_x = np.asarray(spec["calibration"]["x"], dtype=np.float64)
         self.cal_y = np.asarray(spec["calibration"]["y"], dtype=np.float64)
         self.columns: np.ndarray | None = None
