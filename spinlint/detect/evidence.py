@@ -55,10 +55,12 @@ SOURCES = ("moby", "map", "slot")
 PARAGRAPH = re.compile(r"\n[ \t\r]*\n")
 NONE = -1.0  # a gain feature with no candidate of that source
 # windows scored in one vectorised call: each holds ~30 temporary values, so a 20,000-word page
-# (1.6M windows) scored at once took ~400 MB for a moment; in slices the cost is the same
-WINDOW_CHUNK = 131_072
+# (1.6M windows) scored at once took ~400 MB for a moment; in slices the cost is the same.  At
+# 32k windows a slice's temporaries are ~6 MB (the 13,900-word Wikipedia page of the benchmark:
+# evidence peak 53 -> 30 MB with the arrays below dropped once read; CPU time within noise)
+WINDOW_CHUNK = 32_768
 SEM_WINDOW = 8  # content words either side whose vectors make a word's semantic context
-SEM_CHUNK = 32_768  # candidates whose vectors are gathered at once (6.5 MB of float32)
+SEM_CHUNK = 8_192  # candidates whose vectors are gathered at once (1.6 MB of float32)
 
 WORD_FEATURES = (
     "written_lp",  # log10 P(word | two before)
@@ -470,13 +472,18 @@ def compute(doc: Document, lm: PhraseModel | None = None, keep: int | None = 20)
     if len(own):  # a slot candidate may be the written word itself
         differs = cand != seq[slots[own]]
         own, cand, src = own[differs], cand[differs], src[differs]
+    # a long page's flat arrays run to millions of entries: each is dropped once read, so the
+    # page's peak (the semantic features, below) does not hold them too
+    del owner, cand_ids, cand_src
     # written windows (one per content word) and candidate windows, scored together
     nc = len(slots)
     slot_of = np.concatenate([np.arange(nc), own])  # each window's slot: the written word's first
     rep = np.concatenate([seq[slots], cand]) if nc else np.zeros(0, dtype=np.int64)
     window, first_lp, first_order, next_order = _windows(lm, seq, sent_lo, sent_hi, slots, slot_of, rep)
-    written = window[:nc]
+    del slot_of, rep
+    written = window[:nc].copy()
     gains = window[nc:] - written[own] if len(own) else np.zeros(0)
+    del window
     uni_w = lm.unigram(seq[slots])
     uni_c = lm.unigram(cand)
     gain_freq = gains - (uni_c - uni_w[own]) if len(own) else np.zeros(0)
@@ -489,6 +496,7 @@ def compute(doc: Document, lm: PhraseModel | None = None, keep: int | None = 20)
     feats[:, IDX["context_support"]] = first_lp[:nc] - uni_w
     feats[:, IDX["oov"]] = seq[slots] < 0 if nc else 0
     feats[:, IDX["next_order"]] = next_order[:nc]
+    del first_lp, first_order, next_order
     best = np.full(nc, -np.inf)
     best_at = np.full(nc, -1, dtype=np.int64)
     if len(own):
@@ -629,12 +637,17 @@ def _windows(
     if len(rep) == 0:
         z = np.zeros(0)
         return z, z, z, z
-    if len(rep) > WINDOW_CHUNK:  # a long page has millions of windows: score them in slices
-        parts = []
+    if len(rep) > WINDOW_CHUNK:  # a long page has millions of windows: score them in slices,
+        # each written into the whole page's arrays (no list of slices to concatenate)
+        out: list[np.ndarray] = []
         for i in range(0, len(rep), WINDOW_CHUNK):
             cut = slice(i, i + WINDOW_CHUNK)
-            parts.append(_windows(lm, seq, sent_lo, sent_hi, slots, slot_of[cut], rep[cut]))
-        a, b, c, d = (np.concatenate(col) for col in zip(*parts, strict=True))
+            part = _windows(lm, seq, sent_lo, sent_hi, slots, slot_of[cut], rep[cut])
+            if not out:
+                out = [np.empty(len(rep), dtype=col.dtype) for col in part]
+            for whole, col in zip(out, part, strict=True):
+                whole[cut] = col
+        a, b, c, d = out
         return a, b, c, d
     lo, hi = int(slot_of.min()), int(slot_of.max()) + 1
     pos = slots[lo:hi]
