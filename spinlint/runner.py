@@ -167,12 +167,16 @@ class Engine:
             if rule not in soft:
                 diags.extend(self._check(rule, doc))
         deep = doc.cache.get("spin-deep-scores")
-        scored = deep if deep is not None else doc.cache.get("spin-scores")
+        base = doc.cache.get("spin-scores")
+        # too little text for the detector to judge (``model.MIN_EVIDENCE_WORDS``): no score, so
+        # the verdict falls back to the other rules' findings; the soft rules stay held back
+        too_little = base is not None and not base.judged
+        scored = None if too_little else deep if deep is not None else base
         score = round(float(scored.document), 4) if scored is not None else None
         paragraphs = paragraph_scores(doc, scored.paragraphs) if scored is not None else []
         from spinlint.verdict import classify_score  # (it imports this module)
 
-        if score is None or classify_score(score, deep is not None) != "clean":
+        if not too_little and (score is None or classify_score(score, deep is not None) != "clean"):
             for rule in soft:
                 diags.extend(self._check(rule, doc))
         dirs = directives(source, prose.comments)
@@ -208,7 +212,7 @@ class Engine:
             error=error,
             notice="; ".join(notices) or None,
             score=score,
-            deep=deep is not None,
+            deep=deep is not None and scored is not None,
             incomplete=bool(doc.cache.get("skipped-rules") or failed),
             paragraphs=paragraphs,
         )

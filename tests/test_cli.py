@@ -217,8 +217,10 @@ def test_a_missing_language_resource_skips_its_rule_with_a_message(
     from spinlint.runner import Options, lint_file
 
     first, second = tmp_path / "a.md", tmp_path / "b.md"
-    first.write_text(SPUN)
-    second.write_text(SPUN)
+    # long enough for the detector to judge (a file of one sentence gets no score)
+    text = SPUN + "Officials said the talks would go on for a week before the delegates report back.\n"
+    first.write_text(text)
+    second.write_text(text)
     monkeypatch.setattr(vectors, "PACKAGE", "no_such_vectors_package_xyz")
     vectors.load.cache_clear()
     monkeypatch.setattr("spinlint.runner._ENGINES", {}, raising=False)

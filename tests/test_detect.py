@@ -4,6 +4,7 @@ model file and the SPN001 rule built on them."""
 from __future__ import annotations
 
 import json
+import math
 import os
 import re
 from pathlib import Path
@@ -18,6 +19,7 @@ from spinlint.lexicon import phrase, spinmap
 from spinlint.model import Span
 from spinlint.runner import Options, lint_file
 from spinlint.sources import decode, extract
+from tests.conftest import run_cli
 
 
 def document(text: str, name: str = "t.txt") -> Document:
@@ -337,22 +339,54 @@ def test_a_blended_stage_sums_its_trees_and_its_regression() -> None:
     assert capped.raw(far)[1] == capped.raw(np.array([[5.0, 4.0]]))[0] < blend.raw(far)[1]
 
 
-def test_the_document_stage_does_not_count_length_past_its_bound(spec: dict) -> None:  # type: ignore[type-arg]
-    """The shipped document stage's linear part holds the length at its bound, so a long
-    document is not scored lower for being longer still (its trees may still split on it)."""
+def test_the_document_stage_does_not_count_length_past_its_bounds(spec: dict) -> None:  # type: ignore[type-arg]
+    """The shipped document stage's linear part holds the length within its bounds (and no
+    other feature), so a long document is not scored lower for being longer still, nor a
+    short one higher for being shorter still (its trees may still split on length)."""
     doc = spec["doc"]
     assert "trees" in doc and "linear" in doc
     at = list(doc["features"]).index("doc_log_words")
-    upper = doc["linear"]["upper"]
-    assert upper[doc["linear"]["columns"].index(at)] is not None
-    assert [u for i, u in enumerate(upper) if doc["linear"]["columns"][i] != at] == [None] * (len(upper) - 1)
+    where = doc["linear"]["columns"].index(at)
+    for side in ("lower", "upper"):
+        bounds = doc["linear"][side]
+        assert bounds[where] is not None
+        assert [b for i, b in enumerate(bounds) if i != where] == [None] * (len(bounds) - 1)
+    lo, hi = doc["linear"]["lower"][where], doc["linear"]["upper"][where]
+    assert math.log1p(100) < lo < hi < math.log1p(2000)
     linear = model.Linear(doc)
     rows = np.asarray(spec["check"]["doc_rows"])
-    longer = rows.copy()
-    longer[:, at] = 12.0  # 160,000 words
-    evenlonger = rows.copy()
-    evenlonger[:, at] = 14.0
-    assert np.array_equal(linear(longer), linear(evenlonger))
+
+    def at_length(log_words: float) -> np.ndarray:
+        r = rows.copy()
+        r[:, at] = log_words
+        return linear(r)
+
+    assert np.array_equal(at_length(12.0), at_length(14.0))  # 160,000 and 1.2M words
+    assert np.array_equal(at_length(math.log1p(2)), at_length(math.log1p(40)))
+    assert not np.array_equal(at_length(lo), at_length(hi))
+
+
+def test_too_little_text_gets_no_score_and_no_marks(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Below ``MIN_EVIDENCE_WORDS`` content words the detector has no density to weigh: the
+    file gets no score (its verdict falls back to the other rules' findings), no paragraph
+    scores and no SPN001 marks, and the soft rules stay held back; a specific rule still
+    reports."""
+    from spinlint.plugins.collocation.implausible_collocation import ImplausibleCollocation
+
+    calls: list[str] = []
+    monkeypatch.setattr(ImplausibleCollocation, "check", lambda self, doc: calls.append("COL") or [])
+    heading = tmp_path / "heading.rst"
+    heading.write_text("Number Protocol\n===============\n", encoding="utf-8")
+    short = tmp_path / "short.md"
+    short.write_text("The bosom peril cases rose sharply.\n", encoding="utf-8")
+    for path in (heading, short):
+        result = lint_file(str(path), Options(use_cache=False))
+        assert result.score is None and result.paragraphs == []
+        assert "SPN001" not in [d.code for d in result.diagnostics]
+    assert calls == []
+    assert [d.code for d in lint_file(str(short), Options(use_cache=False)).diagnostics] == ["TPF001"]
+    data = json.loads(run_cli("--no-cache", "--format", "json", "--summary", str(heading)).stdout)
+    assert data["files"][0]["score"] is None and data["files"][0]["verdict"] == "clean"
 
 
 @pytest.mark.parametrize("stage", ["screen", "doc", "para", "mark"])
@@ -821,7 +855,11 @@ def test_soft_rules_are_not_run_on_a_file_judged_clean(tmp_path: Path, monkeypat
 
     monkeypatch.setattr(ImplausibleCollocation, "check", counted)
     honest = tmp_path / "honest.md"
-    honest.write_text("The committee met on Tuesday to review the budget for next year.\n", encoding="utf-8")
+    honest.write_text(
+        "The committee met on Tuesday to review the budget for next year. Officials said the "
+        "plan would be put to a vote in March after a public consultation.\n",
+        encoding="utf-8",
+    )
     assert lint_file(str(honest), Options(use_cache=False)).score is not None
     assert calls == []  # judged clean: the collocation search never ran
     example = Path(__file__).parent.parent / "examples" / "spun-news.md"

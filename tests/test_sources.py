@@ -449,6 +449,37 @@ def test_block_boundaries_end_sentences(name: str, text: str, expected: list[str
     assert [prose.text[s.start : s.end] for s in doc.sentences] == expected
 
 
+@pytest.mark.parametrize(
+    ("name", "fmt"),
+    [
+        ("_sources/library/os.rst.txt", "rst"),
+        ("_sources/guide.md.txt", "markdown"),
+        ("notes.TXT", "text"),
+        ("release.v2.txt", "text"),  # an inner extension spinlint has no reader for
+        ("readme.txt.md", "markdown"),
+    ],
+)
+def test_a_markup_source_published_as_txt_is_read_as_its_markup(name: str, fmt: str) -> None:
+    from spinlint.sources import format_for
+
+    assert format_for(name) == fmt
+
+
+def test_a_sphinx_source_copy_is_linted_without_its_markup(tmp_path: Path) -> None:
+    """Sphinx publishes each page's source as ``_sources/page.rst.txt``: its roles and
+    literal blocks are not prose there either."""
+    text = (
+        "Title\n=====\n\nSee :func:`bosom_peril` here::\n\n    bosom peril = 1\n\n"
+        "The bosom peril cases rose.\n"
+    )
+    path = tmp_path / "page.rst.txt"
+    path.write_text(text)
+    assert tpf001_rows(path) == [(8, 5)]
+    plain = tmp_path / "page.txt"
+    plain.write_text(text)
+    assert len(tpf001_rows(plain)) > 1
+
+
 # -- nothing is dropped silently ----------------------------------------------------------
 
 SPUN = "The bosom peril cases rose."

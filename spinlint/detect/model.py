@@ -156,8 +156,8 @@ def _depth(tree: dict[str, Any]) -> int:
 class Linear:
     """A logistic regression on a few of the stage's features (``spec["linear"]``): missing
     values count as 0, the ``logit`` columns (probabilities) enter as log-odds, a column with
-    an ``upper`` bound is held at it, every column is standardised as in training, and the
-    raw score is the log-odds."""
+    ``lower`` and ``upper`` bounds is held within them, every column is standardised as in
+    training, and the raw score is the log-odds."""
 
     def __init__(self, spec: dict[str, Any]) -> None:
         lin = spec["linear"]
@@ -167,15 +167,18 @@ class Linear:
         self.scale = np.asarray(lin["scale"], dtype=np.float64)
         self.coef = np.asarray(lin["coef"], dtype=np.float64)
         self.intercept = float(lin["intercept"])
-        # optional upper bounds per column (null: none), applied before standardising
-        upper = lin.get("upper")
-        self.upper = None if upper is None else np.asarray([np.inf if u is None else u for u in upper])
+        # optional bounds per column (null: none), applied before standardising
+        lower, upper = lin.get("lower"), lin.get("upper")
+        self.lower = None if lower is None else np.asarray([-np.inf if b is None else b for b in lower])
+        self.upper = None if upper is None else np.asarray([np.inf if b is None else b for b in upper])
 
     def __call__(self, rows: np.ndarray) -> np.ndarray:
         rows = np.asarray(rows, dtype=np.float64)
         if len(rows) == 0:
             return np.zeros(0)
         x = linear_inputs(rows, self.columns, self.logit)
+        if self.lower is not None:
+            x = np.maximum(x, self.lower)
         if self.upper is not None:
             x = np.minimum(x, self.upper)
         out: np.ndarray = ((x - self.center) / self.scale) @ self.coef + self.intercept
@@ -265,6 +268,13 @@ def fitted_stages(
         raise ValueError(f"{path}: {exc}; rebuild it with {command}") from None
 
 
+# The stages weigh the density of the evidence, and were fitted on documents of 150 words and
+# more: below this many content words scored (about one sentence) there is no density to
+# weigh, and their probabilities are no judgement ("An honest sentence." scored 0.94, the
+# two-word heading "Number Protocol" 0.95-1.0).  Such a document gets no score and no
+# verdict from the detector (``spinlint.runner``) and SPN001 marks none of its words.
+MIN_EVIDENCE_WORDS = 8
+
 # A mark needs P(its paragraph spun) >= 0.5 whichever bar applies (SPN001's high bar is 0.5 at
 # least, ``training.build.lowest_bar``; its in-document tier asks the paragraph for 0.5), and
 # P(swapped) = P(swapped | spun) x P(paragraph) cannot pass a bar its factor does not reach.
@@ -281,6 +291,12 @@ class Scores:
     word_given_spun: np.ndarray  # P(word swapped | surroundings spun), per evidence word
     word: np.ndarray  # P(word swapped) = word_given_spun x P(its paragraph spun)
     complete: bool = True  # False: words of paragraphs below MARK_FLOOR were not scored (0)
+
+    @property
+    def judged(self) -> bool:
+        """Whether the document has enough evidence for its probabilities to be a judgement
+        (``MIN_EVIDENCE_WORDS``)."""
+        return len(self.screen) >= MIN_EVIDENCE_WORDS
 
 
 # Real spinners swap more densely than the training spinner: in the real dev set's spun

@@ -102,7 +102,17 @@ MAX_BYTES = 10 * 1024 * 1024  # a larger file is reported and skipped, not parse
 
 
 def format_for(path: str) -> str:
-    return EXTENSIONS.get(os.path.splitext(path)[1].lower(), "text")
+    """The reader for ``path``, by its extension.  A markup source with ``.txt`` appended
+    (``page.rst.txt``, ``page.md.txt``: the copies of the sources Sphinx publishes beside its
+    HTML, in ``_sources/``) is read as the markup it holds, not as plain text, so that its
+    directives, roles and code are not linted as prose."""
+    stem, ext = os.path.splitext(path)
+    ext = ext.lower()
+    if ext == ".txt":
+        inner = EXTENSIONS.get(os.path.splitext(stem)[1].lower())
+        if inner is not None:
+            return inner
+    return EXTENSIONS.get(ext, "text")
 
 
 def decode(path: str, data: bytes) -> SourceFile:
