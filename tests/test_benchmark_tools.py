@@ -197,6 +197,28 @@ def test_real_spun_gold_rows_become_offsets(tmp_path: Path) -> None:
     assert len(warnings) == 1 and "nowhere" in warnings[0]
 
 
+def test_speed_rounds_alternate_the_tools_and_report_the_median_round(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Each round runs spinlint then proselint in fresh workers; a drifting machine moves
+    both within a round, so the median of the rounds' ratios is reported."""
+    from benchmarks import run
+
+    docs = [run.Doc("d1", "d1.txt", "one two", "news"), run.Doc("d2", "d2.txt", "three", "news")]
+    calls: list[str] = []
+    cpu = iter([1.0, 2.0, 2.0, 2.0, 1.0, 4.0])  # per call: (spinlint, proselint) x 3 rounds
+
+    def fake_worker(tool, docs_, tag, ignore=(), timed=(), deep=False):  # type: ignore[no-untyped-def]
+        calls.append(tool)
+        t = next(cpu) / len(docs_)
+        by_id = {d.id: {"words": 10, "wall": t, "cpu": t, "findings": []} for d in docs_}
+        return {"by_id": by_id, "startup": 0.0, "peak_rss_mb": 1.0, "rule_seconds": {}}
+
+    monkeypatch.setattr(run, "run_worker", fake_worker)
+    out = run.interleaved_speed(docs, 3)
+    assert calls == ["spinlint", "proselint"] * 3
+    assert [r["ratio"] for r in out["rounds"]] == [2.0, 1.0, 4.0]
+    assert out["ratio_median"] == 2.0 and out["spinlint_median"] == 20 and out["proselint_median"] == 10
+
+
 def test_wilson_intervals_of_small_samples() -> None:
     from benchmarks.detection import wilson
 
