@@ -22,7 +22,7 @@ from spinlint.detect.evidence import (
     semantic_fits,
     synonyms_first,
 )
-from spinlint.detect.model import MIN_EVIDENCE_WORDS, Scores, scores
+from spinlint.detect.model import Scores, scores
 from spinlint.detect.ranker import ranker
 from spinlint.document import Document
 from spinlint.lexicon import spinmap
@@ -59,7 +59,7 @@ FIT_SHOWN = 0.05  # a cosine this much higher is quoted as the original fitting 
 # recalibration (2026-12-06): from ``suspicious`` the calibration split's honest documents get
 # 0.30 marks per 1,000 words, from ``likely-spun`` 0.078 (the detector's budget: 0.1).
 # The detector judges text by the density of its evidence, so a file needs a sentence's worth
-# of content words (``MIN_EVIDENCE_WORDS``, those the evidence scores) before SPN001 marks
+# of content words (``model.MIN_EVIDENCE_WORDS``, those the evidence scores) before SPN001 marks
 # any: in a three-word file ("An honest sentence.") one unusual pair is all there is, and the
 # stages, fitted on documents of 150 words and more, have nothing to weigh it against.  Such
 # a file gets no score or verdict from the detector either (``spinlint.runner``); the soft
@@ -221,8 +221,8 @@ class SwappedWord(Rule):
             return
         deep = deep_scores(doc)  # first: the deep pass caches the complete scores used below
         s = scores(doc)
-        if len(ev.words) < MIN_EVIDENCE_WORDS:
-            return  # too little text to judge (``Scores.judged``): no marks, no score
+        if not s.judged:
+            return  # too little text to judge: no marks (and no score, ``spinlint.runner``)
         bar = min_probability()
         view: Scores | DeepScores = s if deep is None else deep  # the stages that decide
         view_bar = bar if deep is None else deep_min_probability()
