@@ -366,6 +366,101 @@ def test_the_document_stage_does_not_count_length_past_its_bounds(spec: dict) ->
     assert not np.array_equal(at_length(lo), at_length(hi))
 
 
+def test_short_documents_are_recalibrated_below_the_bound_only() -> None:
+    """``model.Short`` leaves a document at or past its length bound as it is, is continuous
+    there, and below it maps the log-odds z to z + s (a z + b), s growing as the document
+    shortens; a stage applies it to its probabilities, never to its raw scores."""
+    features = ("doc_x", "doc_log_words")
+    short = model.Short({"below_log_words": math.log1p(150), "coef": [-0.3, -0.2]}, features)
+    p = np.array([0.05, 0.5, 0.9, 0.99])
+
+    def at(words: float) -> np.ndarray:
+        rows = np.column_stack([np.zeros(len(p)), np.full(len(p), math.log1p(words))])
+        return short(p, rows)
+
+    assert np.array_equal(at(150), p) and np.array_equal(at(4000), p)
+    assert np.allclose(at(149.99), p, atol=1e-4)  # continuous at the bound
+    z = np.log(p / (1 - p))
+    s = math.log1p(150) - math.log1p(20)
+    assert np.allclose(at(20), 1 / (1 + np.exp(-(z + s * (-0.3 * z - 0.2)))))
+    assert np.all(np.diff(at(20)) > 0)  # still monotone in the stage's probability
+    # a high probability is pulled in further the shorter the document
+    assert at(10)[-1] < at(20)[-1] < at(60)[-1] < p[-1]
+    certain = np.column_stack([np.zeros(2), np.full(2, math.log1p(20))])
+    assert np.array_equal(short(np.array([0.0, 1.0]), certain), [0.0, 1.0])  # certainties stay
+    tree = _two_level_tree(missing_left=1)
+    spec = {
+        "baseline": 0.25,
+        "trees": [tree],
+        "features": list(features),
+        "calibration": {"x": [-10.0, 10.0], "y": [0.0, 1.0]},
+    }
+    plain, recal = (
+        model.Stage(spec),
+        model.Stage({**spec, "short": {"below_log_words": math.log1p(150), "coef": [-0.3, -0.2]}}),
+    )
+    rows = np.array([[0.0, math.log1p(20)], [5.0, math.log1p(20)], [5.0, math.log1p(500)]])
+    assert np.array_equal(plain.raw(rows), recal.raw(rows))
+    assert np.allclose(recal(rows), short(plain(rows), rows))
+    assert recal(rows)[2] == plain(rows)[2] and recal(rows)[1] != plain(rows)[1]
+
+
+def test_the_shipped_stages_recalibrate_short_documents(spec: dict) -> None:  # type: ignore[type-arg]
+    """The shipped document and paragraph stages carry the short documents' recalibration at
+    the document regression's lower length bound, pulling probabilities in (a < 0)."""
+    doc = spec["doc"]
+    at = list(doc["features"]).index("doc_log_words")
+    for stage in ("doc", "para"):
+        short = spec[stage]["short"]
+        assert short["below_log_words"] == doc["linear"]["lower"][doc["linear"]["columns"].index(at)]
+        assert short["coef"][0] < 0 and short["rows"] > 1000
+
+
+def test_fit_short_recovers_the_recalibration_it_was_drawn_from() -> None:
+    """``training.build.fit_short`` is a maximum-likelihood fit: on labels drawn from a known
+    recalibration it finds it again, and it reads only the rows below the bound."""
+    from training.build import fit_short
+
+    rng = np.random.default_rng(0)
+    n = 40000
+    below = math.log1p(150)
+    log_words = rng.uniform(math.log1p(8), math.log1p(400), n)
+    z = rng.normal(0.0, 2.5, n)
+    s = np.maximum(0.0, below - log_words)
+    truth = z + s * (-0.4 * z + 0.3)
+    y = (rng.random(n) < 1 / (1 + np.exp(-truth))).astype(int)
+    y[s == 0] = 1 - y[s == 0]  # rows past the bound are noise it must not read
+    got = fit_short(1 / (1 + np.exp(-z)), log_words, y, np.ones(n), below)
+    assert got["below_log_words"] == below and got["rows"] == int((s > 0).sum())
+    assert np.allclose(got["coef"], [-0.4, 0.3], atol=0.06)
+
+
+def test_a_short_file_gets_marks_only_once_it_is_judged_spun(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Below the stages' length bound SPN001 marks a word at the high bar only when the
+    document is judged spun (the document comes first); a longer file keeps the high bar
+    anywhere."""
+    from spinlint.plugins.spin import swapped_word as sw
+    from spinlint.verdict import score_thresholds
+
+    suspicious, _ = score_thresholds()
+    sentence = "Officials said the stock showcases fell sharply on Tuesday after the bank raised its rate. "
+
+    def found(text: str, p_doc: float) -> list[str]:
+        doc = document(text)
+        e = ev.evidence(doc)
+        n = len(e.words)
+        fake = model.Scores(
+            p_doc, [0.95] * len(e.paragraphs), np.zeros(n), np.full(n, 0.99), np.full(n, 0.95)
+        )
+        monkeypatch.setattr(sw, "scores", lambda d, complete=False: fake)
+        return [d.code for d in sw.SwappedWord().check(doc)]
+
+    assert model.detector().short_document(16) and not model.detector().short_document(400)
+    assert found(sentence, suspicious - 0.01) == []
+    assert found(sentence, suspicious) != []
+    assert found(sentence * 12, 0.05) != []  # 192 words: past the bound
+
+
 def test_too_little_text_gets_no_score_and_no_marks(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """Below ``MIN_EVIDENCE_WORDS`` content words the detector has no density to weigh: the
     file gets no score (its verdict falls back to the other rules' findings), no paragraph

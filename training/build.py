@@ -150,14 +150,29 @@ def make_example(args: tuple[corpora.Text, int, tuple[float, float], bool]) -> d
 
 
 def collect(
-    texts: Sequence[corpora.Text], jobs: int, rates: tuple[float, float] = RATES, salt: str = "seed"
+    texts: Sequence[corpora.Text],
+    jobs: int,
+    rates: tuple[float, float] = RATES,
+    salt: str = "seed",
+    spun_only: bool | None = None,
 ) -> list[dict[str, Any]]:
     """Every text's evidence as written and spun; with another ``salt`` (another spin of the
-    same texts) spun only."""
-    spun_only = salt != "seed"
-    args = [(t, int(bucket(f"{t.id}|{salt}") * 1e9), rates, spun_only) for t in texts]
+    same texts) spun only, unless ``spun_only`` says otherwise."""
+    only = salt != "seed" if spun_only is None else spun_only
+    args = [(t, int(bucket(f"{t.id}|{salt}") * 1e9), rates, only) for t in texts]
     with Pool(jobs) as pool:
         return pool.map(make_example, args, chunksize=8)
+
+
+def collect_prefixes(texts: Sequence[corpora.Text], jobs: int) -> list[dict[str, Any]]:
+    """The first sentences of each text (``corpora.prefixes``) as written and spun, each
+    example with the index of its text in ``texts`` (``"parent"``: its honest share of the
+    gains table is the whole text's)."""
+    cut = [(i, p) for i, t in enumerate(texts) for p in corpora.prefixes(t)]
+    examples = collect([p for _, p in cut], jobs, RATES, "first", spun_only=False)
+    for (i, _), ex in zip(cut, examples, strict=True):
+        ex["parent"] = i
+    return examples
 
 
 # -- what words gain in honest text (``spinlint.detect.evidence.HonestGains``) ------------
@@ -167,8 +182,9 @@ def collect(
 # out (and its spun versions leaving their honest original out), as the model will meet text
 # that is not in the table.
 HONEST_SPLITS = ("word", "region", "calib")
-# the spun-only collections, and the split whose honest version of the same text they leave out
-RESPUN = {"region-wide": "region", "calib-wide": "calib"}
+# the spun-only collections and the first sentences of a split's documents, and the split
+# whose honest version of the same text they leave out
+RESPUN = {"region-wide": "region", "calib-wide": "calib", "calib-first": "calib"}
 
 
 def own_gains(e: Any) -> dict[str, tuple[float, ...]]:
@@ -239,7 +255,7 @@ def set_honest_columns(data: dict[str, list[dict[str, Any]]], table: ev.HonestGa
     for k, examples in data.items():
         source = k if k in HONEST_SPLITS else RESPUN.get(k)
         for i, ex in enumerate(examples):
-            own = shares[source][i] if source else None
+            own = shares[source][ex.get("parent", i)] if source else None
             for _, d in versions([ex]):
                 refill_honest(d["evidence"], table, own)
 
@@ -444,6 +460,119 @@ def fit_doc(X: np.ndarray, y: np.ndarray, w: np.ndarray) -> Blend:
     lo, hi = (float(v) for v in np.percentile(X[:, at], DOC_LENGTH_RANGE))
     linear, spec = fit_linear(X, y, w, list(range(X.shape[1])), [], DOC_C, {at: (lo, hi)})
     return Blend(fit("doc", X, y, w), linear, spec)
+
+
+# Short documents.  The stages are fitted on documents of 150 words and more, and below the
+# fit split's 5th percentile of lengths (the document regression's lower bound) their
+# probabilities stretch too far: a few odd pairs are all a short text has, and the
+# aggregates weigh them as if they were a page's density.  So the document and paragraph
+# probabilities of a shorter document are recalibrated (``runtime.Short``): the log-odds z
+# become z + s (a z + b), s = the bound minus log(1 + words), fitted by maximum likelihood on
+# the first sentences of the calibration split's documents (10-150 words, as written and spun
+# at 10-40 %; ``corpora.prefixes``) with enough evidence to be scored.  Measured on the test
+# split's first sentences in the report.
+def fit_short(
+    p: np.ndarray, log_words: np.ndarray, y: np.ndarray, w: np.ndarray, below: float
+) -> dict[str, Any]:
+    """``runtime.Short``'s spec: (a, b) fitted on the rows shorter than ``below`` (weighted
+    log loss, scipy's BFGS) with their stage probabilities ``p`` and labels ``y``."""
+    from scipy.optimize import minimize
+
+    s = np.maximum(0.0, below - log_words)
+    sel = s > 0
+    z, s, y, w = runtime.logit(p[sel]), s[sel], y[sel].astype(np.float64), w[sel] / w[sel].sum()
+
+    def loss(theta: np.ndarray) -> float:
+        t = z + s * (theta[0] * z + theta[1])
+        # log(1 + e^t) - y t, the logistic loss in a stable form
+        return float(np.sum(w * (np.logaddexp(0.0, t) - y * t)))
+
+    res = minimize(loss, np.zeros(2), method="BFGS")
+    return {
+        "below_log_words": below,
+        "coef": [float(v) for v in res.x],
+        "rows": int(sel.sum()),
+        "fitted_on": "the first sentences (10-150 words) of the calibration split's documents, "
+        "as written and spun",
+    }
+
+
+SHORT_BANDS = ((10, 20), (20, 40), (40, 70), (70, 110), (110, 153), (153, 10**9))
+
+
+def short_figures(
+    examples: list[dict[str, Any]],
+    stages: dict[str, runtime.Stage],
+    plain: dict[str, runtime.Stage],
+    th: dict[str, float],
+    bar: float,
+) -> list[str]:
+    """The report's table of short documents (the test split's first sentences): per band of
+    words, honest and spun documents flagged, Brier score and honest marks per 1,000 words,
+    without (``plain``) and with the recalibration (``stages``)."""
+    from sklearn.metrics import brier_score_loss
+
+    rows: list[tuple[int, int, float, float, int, int]] = []  # words, label, p before/after, marks
+    for name, d in versions(examples):
+        p_screen, reg, _, _ = region_scores(d, plain)
+        doc = np.asarray([reg.doc])
+        paras = np.asarray(reg.paras)
+        given = stages["mark"](runtime.mark_rows(d["evidence"], p_screen, reg))
+        at = d["evidence"].word_paragraphs
+        p = [float(st["doc"](doc)[0]) for st in (plain, stages)]
+        # after: SPN001 marks a document shorter than the bound once it is judged spun (SHORT)
+        judged = p[1] >= th["suspicious"] or doc[0, 0] >= stages["doc"].short.below  # type: ignore[union-attr]
+        marks = [int(np.sum(given * st["para"](paras)[at] >= bar)) for st in (plain, stages)]
+        marks[1] *= int(judged)
+        rows.append((d["words"], int(name == "spun" and any(d["para_label"])), p[0], p[1], *marks))
+    a = np.asarray(rows, dtype=np.float64)
+    n, y = a[:, 0], a[:, 1]
+    lines = [
+        "",
+        "Short documents (the test split's first sentences, 10-150 words, as written and spun at",
+        "10-40 %; those with enough evidence to be scored): before -> after their recalibration",
+        "(`runtime.Short`; marks: SPN001 marks a short document's words once it is judged spun);",
+        "honest documents flagged `suspicious` or worse, and `likely-spun`, spun documents flagged,",
+        "document Brier score, SPN001 marks on honest documents per 1,000 words:",
+        "",
+        "| words | honest / spun documents | honest flagged | honest likely-spun | spun flagged | Brier "
+        "| honest marks / 1,000 words |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for lo, hi in SHORT_BANDS:
+        sel = (n >= lo) & (n < hi)
+        h, sp = sel & (y == 0), sel & (y == 1)
+        if not h.any() or not sp.any():
+            continue
+
+        def pair(col: int, mask: np.ndarray, cut: float) -> str:
+            return f"{np.mean(a[mask, col] >= cut):.3f}"
+
+        marks = [1000 * a[h, c].sum() / max(a[h, 0].sum(), 1) for c in (4, 5)]
+        brier = [brier_score_loss(y[sel], a[sel, c]) for c in (2, 3)]
+        label = f"{lo}-{hi}" if hi < 10**9 else f"{lo}+"
+        lines.append(
+            f"| {label} | {h.sum()} / {sp.sum()} | "
+            f"{pair(2, h, th['suspicious'])} -> {pair(3, h, th['suspicious'])} | "
+            f"{pair(2, h, th['likely-spun'])} -> {pair(3, h, th['likely-spun'])} | "
+            f"{pair(2, sp, th['suspicious'])} -> {pair(3, sp, th['suspicious'])} | "
+            f"{brier[0]:.3f} -> {brier[1]:.3f} | {marks[0]:.2f} -> {marks[1]:.2f} |"
+        )
+    return lines
+
+
+def scored_only(examples: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The versions with enough evidence for the detector to score (``runtime.MIN_EVIDENCE_WORDS``)."""
+    out = []
+    for ex in examples:
+        kept = {
+            k: v
+            for k, v in ex.items()
+            if k not in ("clean", "spun") or len(v["evidence"].words) >= runtime.MIN_EVIDENCE_WORDS
+        }
+        if "clean" in kept or "spun" in kept:
+            out.append(kept)
+    return out
 
 
 def export_model(clf: Any) -> dict[str, Any]:
@@ -779,11 +908,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         "region-wide": (by_split["region"], WIDE_RATES, "region-wide"),
         "calib-wide": (by_split["calib"], WIDE_RATES, "wide"),
         "test-dense": (by_split["test"], DENSE_RATES, "dense"),
+        # the first sentences of the calibration and test splits' documents (``SHORT``)
+        "calib-first": (by_split["calib"], RATES, "first"),
+        "test-first": (by_split["test"], RATES, "first"),
     }
     missing = [k for k in wanted if k not in data]
     for k in missing:
         texts, rates, salt = wanted[k]
-        data[k] = collect(texts, args.jobs, rates, salt)
+        data[k] = (
+            collect_prefixes(texts, args.jobs) if salt == "first" else collect(texts, args.jobs, rates, salt)
+        )
     if missing:
         os.makedirs(corpora.DATA, exist_ok=True)
         with open(cache, "wb") as fh:
@@ -822,6 +956,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stage in ("doc", "para", "mark"):
         clfs[stage] = fit_doc(*fitted[stage]) if stage == "doc" else fit(stage, *fitted[stage])
         finish(stage, clfs[stage], *calib[stage])
+    # the short documents' recalibration (``fit_short``), before the thresholds read the stages
+    at = list(runtime.feature_names("doc")).index("doc_log_words")
+    below = float(model["doc"]["linear"]["lower"][at])
+    first = stage_rows(scored_only(data["calib-first"]), stages["screen"])
+    plain = dict(stages)  # the stages without it, for the report
+    for stage in ("doc", "para"):
+        fx, fy, fw = first[stage]
+        col = list(runtime.feature_names(stage)).index("doc_log_words")
+        model[stage]["short"] = fit_short(stages[stage](fx), fx[:, col], fy, fw, below)
+        stages[stage] = runtime.Stage(model[stage])
     model["verdict"] = verdict_thresholds(stages["doc"](calib["doc"][0]), calib["doc"][1])
     model["marks"] = {"min_probability": mark_threshold(data["calib"], stages)}
     likely = model["verdict"]["likely-spun"]
@@ -927,6 +1071,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 f"| {label} | {sel.sum()} | {roc_auc_score(dy[sel], p['doc'][sel]):.4f} | "
                 f"{np.mean(flagged[sel & (dy == 0)]):.4f} | {np.mean(flagged[sel & (dy == 1)]):.4f} |"
             )
+    lines += short_figures(
+        scored_only(data["test-first"]), stages, plain, th, model["marks"]["min_probability"]
+    )
     lines += [
         "",
         "Reliability of the document probability (test split):",

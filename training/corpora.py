@@ -275,3 +275,33 @@ def benchmark_titles() -> list[str]:
 
     wheel = bench.gensim_wheel(download=True)
     return [d.id.split("/", 1)[1].replace("-", " ") for d in bench.wiki_docs(wheel)] if wheel else []
+
+
+# The first sentences of a document, cut at these many words (the sentence that reaches the
+# size is kept whole): short files, which the training documents (150 words and more) are not.
+PREFIX_WORDS = (10, 15, 20, 30, 45, 70, 100, 150)
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def prefixes(text: Text, sizes: Iterable[int] = PREFIX_WORDS) -> list[Text]:
+    """``text``'s first sentences, one document per size in ``sizes`` that the text reaches
+    (to within 70 %) before it ends, its paragraphs kept; ids ``<id>|first<size>``."""
+    sentences = [(i, s) for i, p in enumerate(text.paragraphs) for s in SENTENCE_END.split(p) if s.strip()]
+    out: list[Text] = []
+    for size in sizes:
+        paras: list[list[str]] = []
+        words, last = 0, -1
+        for i, s in sentences:
+            if words >= size:
+                break
+            if i != last:
+                paras.append([])
+                last = i
+            paras[-1].append(s)
+            words += len(s.split())
+        kept = tuple(" ".join(p) for p in paras)
+        if words < 0.7 * size:
+            break  # the text ends before the size
+        if not out or out[-1].paragraphs != kept:  # (a long first sentence reaches two sizes)
+            out.append(Text(f"{text.id}|first{size}", text.source, kept))
+    return out

@@ -22,6 +22,7 @@ paragraph judged honest stays silent however odd it looks on its own.
 from __future__ import annotations
 
 import json
+import math
 import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -220,9 +221,43 @@ def linear_inputs(
     return x
 
 
+class Short:
+    """The recalibration of a document or paragraph probability for documents shorter than
+    the stages were fitted on (``spec["short"]``, ``training.build.fit_short``).
+
+    The document and paragraph stages weigh the density of the evidence, and their fit
+    split's documents have 153 words and more (its 5th percentile, the bound of the document
+    regression's length term): below that a document has few words to weigh, and the
+    probabilities stretch too far (of the first 10-110 words of the training test split's
+    honest documents, 2.1-2.5 % reached the ``suspicious`` threshold, against 1.7 % of its
+    whole documents; 0.8-1.7 % since).  With
+    ``s = max(0, below - log(1 + words))`` the log-odds ``z`` become ``z + s (a z + b)``:
+    unchanged from ``below`` on and continuous at it, pulled in (``a`` < 0) the shorter the
+    document.  ``a`` and ``b`` are fitted on the first sentences of the calibration split's
+    documents, honest and spun."""
+
+    def __init__(self, spec: dict[str, Any], features: Sequence[str]) -> None:
+        self.column = list(features).index("doc_log_words")
+        self.below = float(spec["below_log_words"])
+        self.a, self.b = (float(v) for v in spec["coef"])
+
+    def __call__(self, p: np.ndarray, rows: np.ndarray) -> np.ndarray:
+        s = np.maximum(0.0, self.below - np.asarray(rows, dtype=np.float64)[:, self.column])
+        if not s.any():
+            return p
+        z = logit(p)
+        # (1 + a s) z + b s; the slope held at 0 or more, so the map stays monotone however
+        # short the document (with the shipped a it reaches 0 only under four words)
+        q = 1.0 / (1.0 + np.exp(-(np.maximum(1.0 + self.a * s, 0.0) * z + self.b * s)))
+        # a certainty stays one (log-odds of +-infinity, which ``logit`` clips)
+        out: np.ndarray = np.where((s > 0) & (p > 0) & (p < 1), q, p)
+        return out
+
+
 class Stage:
     """One fitted model (boosted trees, a logistic regression, or both summed) with its
-    calibration.
+    calibration, and for the document and paragraph stages the recalibration of short
+    documents (``Short``).
 
     With ``names`` (the columns of the rows it will be given) the stage picks its own features
     from them by name, so a model file fitted before a feature was added still reads today's
@@ -243,6 +278,7 @@ class Stage:
             if missing:
                 raise ValueError(f"fitted on features the evidence no longer has: {', '.join(missing[:5])}")
             self.columns = np.asarray([at[n] for n in wanted], dtype=np.intp)
+        self.short = Short(spec["short"], wanted) if spec.get("short") else None
 
     def raw(self, rows: np.ndarray) -> np.ndarray:
         if self.columns is not None:
@@ -250,7 +286,11 @@ class Stage:
         return self.forest(rows)
 
     def __call__(self, rows: np.ndarray) -> np.ndarray:
-        out: np.ndarray = np.interp(self.raw(rows), self.cal_x, self.cal_y)
+        if self.columns is not None:
+            rows = np.asarray(rows)[:, self.columns]
+        out: np.ndarray = np.interp(self.forest(rows), self.cal_x, self.cal_y)
+        if self.short is not None and len(out):
+            out = self.short(out, rows)
         return out
 
 
@@ -272,7 +312,8 @@ def fitted_stages(
 # more: below this many content words scored (about one sentence) there is no density to
 # weigh, and their probabilities are no judgement ("An honest sentence." scored 0.94, the
 # two-word heading "Number Protocol" 0.95-1.0).  Such a document gets no score and no
-# verdict from the detector (``spinlint.runner``) and SPN001 marks none of its words.
+# verdict from the detector (``spinlint.runner``) and SPN001 marks none of its words.  Past
+# it and below the stages' length bound, the probabilities are recalibrated (``Short``).
 MIN_EVIDENCE_WORDS = 8
 
 # A mark needs P(its paragraph spun) >= 0.5 whichever bar applies (SPN001's high bar is 0.5 at
@@ -364,6 +405,13 @@ class Detector:
         self.path = path
         density = spec.get("marks", {}).get("density")
         self.density = Density(density) if density else None
+
+    def short_document(self, words: int) -> bool:
+        """Whether a document of ``words`` words is shorter than the stages were fitted on: its
+        probabilities are recalibrated (``Short``), and SPN001 marks its words only once the
+        document is judged spun."""
+        short = self.doc.short
+        return short is not None and math.log1p(words) < short.below
 
     def score(self, e: Evidence, words: int, complete: bool = True) -> Scores:
         """The document's scores; with ``complete=False`` the mark stage skips the words of
