@@ -20,9 +20,13 @@
      *mark* model on its 10-40 % spin: P(word swapped | its surroundings are spun) on the
      words of spun paragraphs;
    * calibration of each on the ``calib`` split (10-40 %), the verdict thresholds, mark and
-     paragraph bars, and the density recalibration (``calib`` at 10-80 %).
+     paragraph bars, and the density recalibration (``calib`` at 10-80 %);
+   * the recalibration of short documents' document and paragraph probabilities
+     (``fit_short``) on the first sentences of the ``calib`` split's documents, as written
+     and spun (``corpora.prefixes``).
 5. Report on the ``test`` split (never fitted on): document and paragraph ROC AUC, Brier
-   scores, word precision and recall, written to ``training/REPORT.md``.
+   scores, word precision and recall, and its documents' first sentences, written to
+   ``training/REPORT.md``.
 6. Write ``spinlint/detect/detector.json``: trees, coefficients, calibration tables, feature
    names, and a few check rows with scikit-learn's own outputs (a test compares the
    run-time evaluator with them).
