@@ -502,6 +502,7 @@ def fit_short(
 
 
 SHORT_BANDS = ((10, 20), (20, 40), (40, 70), (70, 110), (110, 153), (153, 10**9))
+LOG_WORDS = runtime.DOC_FEATURES.index("doc_log_words")
 
 
 def short_figures(
@@ -525,7 +526,7 @@ def short_figures(
         at = d["evidence"].word_paragraphs
         p = [float(st["doc"](doc)[0]) for st in (plain, stages)]
         # after: SPN001 marks a document shorter than the bound once it is judged spun (SHORT)
-        judged = p[1] >= th["suspicious"] or doc[0, 0] >= stages["doc"].short.below  # type: ignore[union-attr]
+        judged = p[1] >= th["suspicious"] or reg.doc[LOG_WORDS] >= stages["doc"].short.below  # type: ignore[union-attr]
         marks = [int(np.sum(given * st["para"](paras)[at] >= bar)) for st in (plain, stages)]
         marks[1] *= int(judged)
         rows.append((d["words"], int(name == "spun" and any(d["para_label"])), p[0], p[1], *marks))
@@ -961,8 +962,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         clfs[stage] = fit_doc(*fitted[stage]) if stage == "doc" else fit(stage, *fitted[stage])
         finish(stage, clfs[stage], *calib[stage])
     # the short documents' recalibration (``fit_short``), before the thresholds read the stages
-    at = list(runtime.feature_names("doc")).index("doc_log_words")
-    below = float(model["doc"]["linear"]["lower"][at])
+    below = float(model["doc"]["linear"]["lower"][LOG_WORDS])
     first = stage_rows(scored_only(data["calib-first"]), stages["screen"])
     plain = dict(stages)  # the stages without it, for the report
     for stage in ("doc", "para"):
