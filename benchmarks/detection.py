@@ -115,6 +115,54 @@ def documents(run: dict[str, Any], spun_ids: Sequence[str], clean_ids: Sequence[
     }
 
 
+def short_words() -> int | None:
+    """The length under which the shipped detector recalibrates a document's probabilities
+    (``spinlint.detect.model.Short``, docs/detector.md "Short documents"), in words; None for
+    a model without it."""
+    from spinlint.detect.model import detector
+
+    short = detector().doc.short
+    return None if short is None else int(round(math.expm1(short.below)))
+
+
+def by_length(run: dict[str, Any], sets: dict[str, Sequence[str]], bound: int) -> dict[str, Any]:
+    """Per set of documents, those under ``bound`` words and the rest: how many, how many
+    judged ``suspicious`` or worse, and how many got no score (too short to judge)."""
+    out: dict[str, Any] = {"bound": bound}
+    for name, ids in sets.items():
+        bands: dict[str, dict[str, int]] = {}
+        for band, short in (("short", True), ("long", False)):
+            entries = [run["by_id"][i] for i in ids if (run["by_id"][i].get("words", 0) < bound) == short]
+            bands[band] = {
+                "documents": len(entries),
+                "flagged": sum(e.get("verdict") in ("suspicious", "likely-spun") for e in entries),
+                "unscored": sum(e.get("score") is None for e in entries),
+            }
+        out[name] = bands
+    return out
+
+
+def by_length_line(lengths: dict[str, Any], label: str = "spinlint") -> str:
+    """``by_length``'s figures as one sentence of the report."""
+    bound = lengths["bound"]
+    parts = []
+    for name, title in (("clean", "clean documents"), ("synthetic", "synthetic spun"), ("real", "real spun")):
+        if name not in lengths:
+            continue
+        cells = []
+        for band in ("short", "long"):
+            b = lengths[name][band]
+            cell = f"{b['flagged']} of {b['documents']}"
+            if b["unscored"]:
+                cell += f" ({b['unscored']} too short to score)"
+            cells.append(cell)
+        parts.append(f"{title} {cells[0]} / {cells[1]}")
+    return (
+        f"By length ({label}; documents under {bound} words, where the detector recalibrates for "
+        f"length / the rest; flagged = suspicious or worse): " + "; ".join(parts) + "."
+    )
+
+
 def _overlap_counts(found: Sequence[scorer.Finding], gold: Sequence[scorer.Gold]) -> tuple[int, list[bool]]:
     """(findings that overlap some gold span, for each gold span whether a finding overlaps it)."""
     by_doc: dict[str, list[scorer.Finding]] = {}
@@ -202,6 +250,9 @@ def report(
         "real_spans_confidence_08": strong_spans(real_found, real_gold, annotated_ids, 0.8),
         "synthetic_spans_in_judged_spun": _all_spans(synth_found, synthetic_gold, spun_synth),
         "reliability": reliability(run, [*synthetic_ids, *real_ids], clean_ids),
+        "by_length": by_length(run, {"clean": clean_ids, "synthetic": synthetic_ids, "real": real_ids}, bound)
+        if (bound := short_words())
+        else None,
         "paragraphs": {
             "clean": paragraphs_reported(run, clean_ids),
             "synthetic": paragraphs_reported(run, synthetic_ids),

@@ -553,6 +553,8 @@ def detection_markdown(det: dict[str, Any]) -> list[str]:
     )
     cov = det["coverage"]
     lines += ["", detection.interval_line(det["spinlint"])]
+    if det["spinlint"].get("by_length"):
+        lines += ["", detection.by_length_line(det["spinlint"]["by_length"])]
     lines += [
         "",
         f"Coverage ceiling (the share of gold originals among spinlint's candidates for a word of the span): "

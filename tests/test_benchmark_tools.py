@@ -244,3 +244,35 @@ def test_document_figures_count_flagged_clean_documents_once() -> None:
     assert d["clean_flagged"] == 1 and d["clean_flagged_share"] == round(1 / 3, 4)
     assert d["clean_flagged_ci"] == wilson(1, 3)
     assert abs(d["auc"] - 5 / 6) < 1e-3  # of six spun-clean pairs, only s2 below c1
+
+
+def test_document_figures_by_length_count_each_band() -> None:
+    """The benchmark splits each set of documents at the detector's length bound: how many,
+    how many flagged, how many too short to score."""
+    from benchmarks.detection import by_length, by_length_line
+
+    by_id = {
+        "s1": {"words": 40, "score": 0.99, "verdict": "likely-spun"},
+        "s2": {"words": 90, "score": 0.50, "verdict": "clean"},
+        "s3": {"words": 400, "score": 0.95, "verdict": "suspicious"},
+        "c1": {"words": 5, "score": None, "verdict": "clean"},
+        "c2": {"words": 153, "score": 0.10, "verdict": "clean"},
+    }
+    got = by_length({"by_id": by_id}, {"synthetic": ["s1", "s2", "s3"], "clean": ["c1", "c2"]}, 153)
+    assert got["synthetic"]["short"] == {"documents": 2, "flagged": 1, "unscored": 0}
+    assert got["synthetic"]["long"] == {"documents": 1, "flagged": 1, "unscored": 0}
+    assert got["clean"]["short"] == {"documents": 1, "flagged": 0, "unscored": 1}
+    assert got["clean"]["long"] == {"documents": 1, "flagged": 0, "unscored": 0}
+    line = by_length_line(got)
+    assert "under 153 words" in line and "synthetic spun 1 of 2 / 1 of 1" in line
+    assert "clean documents 0 of 1 (1 too short to score) / 0 of 1" in line
+
+
+def test_the_length_bound_is_the_shipped_detectors() -> None:
+    import math
+
+    from benchmarks.detection import short_words
+    from spinlint.detect.model import detector
+
+    below = detector().spec["doc"]["short"]["below_log_words"]
+    assert short_words() == round(math.expm1(below)) and 100 <= short_words() <= 300  # type: ignore[operator]
