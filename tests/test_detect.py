@@ -416,6 +416,35 @@ def test_the_shipped_stages_recalibrate_short_documents(spec: dict) -> None:  # 
         assert short["coef"][0] < 0 and short["rows"] > 1000
 
 
+def test_the_short_document_stage_matches_scikit_learn_and_blends_in_below_the_bound(spec: dict) -> None:  # type: ignore[type-arg]
+    """The document stage's own stage for short documents reproduces scikit-learn's scores on
+    the check rows the build stored, and it is blended in with a weight that is 0 at the
+    length bound (the probability stays continuous there) and 1 at the ramp's end."""
+    short = spec["doc"]["short"]
+    stage = model.Stage(short["stage"])
+    rows = np.asarray(spec["check"]["short_doc_rows"])
+    assert np.allclose(stage.raw(rows), spec["check"]["short_doc_raw"], atol=1e-9)
+    assert short["stage"]["features"] == [*model.DOC_FEATURES, "doc_main_logit"]
+    doc = model.Stage(spec["doc"])
+    parametric = model.Stage({**spec["doc"], "short": {k: v for k, v in short.items() if k != "stage"}})
+    base = np.asarray(spec["check"]["doc_rows"][:4])
+    at = model.DOC_FEATURES.index("doc_log_words")
+
+    def at_length(log_words: float) -> np.ndarray:
+        r = base.copy()
+        r[:, at] = log_words
+        return r
+
+    below = short["below_log_words"]
+    assert np.allclose(doc(at_length(below - 1e-9)), parametric(at_length(below - 1e-9)), atol=1e-6)
+    assert np.array_equal(doc(at_length(below + 0.1)), parametric(at_length(below + 0.1)))
+    end = at_length(below - short["ramp_log_words"] - 0.2)  # past the ramp: the short stage alone
+    s = below - end[:, at]
+    t = model.Short(short, model.DOC_FEATURES).log_odds(model.Stage({**spec["doc"], "short": None})(end), s)
+    own = stage(np.hstack([end, t[:, None]]))
+    assert np.allclose(doc(end), own)
+
+
 def test_fit_short_recovers_the_recalibration_it_was_drawn_from() -> None:
     """``training.build.fit_short`` is a maximum-likelihood fit: on labels drawn from a known
     recalibration it finds it again, and it reads only the rows below the bound."""

@@ -234,21 +234,48 @@ class Short:
     ``s = max(0, below - log(1 + words))`` the log-odds ``z`` become ``z + s (a z + b)``:
     unchanged from ``below`` on and continuous at it, pulled in (``a`` < 0) the shorter the
     document.  ``a`` and ``b`` are fitted on the first sentences of the calibration split's
-    documents, honest and spun."""
+    documents, honest and spun.
+
+    The document stage has a stage of its own for short documents besides (``spec["stage"]``,
+    ``training.build.fit_short_stage``): boosted trees on the document features and the
+    recalibrated log-odds, fitted on the first sentences of the fit split's documents, which
+    weigh the evidence of a few sentences as such (the trees of the whole-document stage
+    split where long documents differ).  Its log-odds are blended in with a weight rising
+    linearly in ``s`` from 0 at the bound to 1 at ``ramp_log_words`` below it (a 10-word
+    file), so the probability stays continuous at the bound."""
 
     def __init__(self, spec: dict[str, Any], features: Sequence[str]) -> None:
         self.column = list(features).index("doc_log_words")
         self.below = float(spec["below_log_words"])
         self.a, self.b = (float(v) for v in spec["coef"])
+        self.stage = Stage(spec["stage"]) if spec.get("stage") else None
+        self.ramp = float(spec.get("ramp_log_words", 1.0))
+
+    def shortness(self, rows: np.ndarray) -> np.ndarray:
+        """``s`` of each row: how far below the bound its document's log length is (0 at or
+        past it)."""
+        out: np.ndarray = np.maximum(0.0, self.below - np.asarray(rows, dtype=np.float64)[:, self.column])
+        return out
+
+    def log_odds(self, p: np.ndarray, s: np.ndarray) -> np.ndarray:
+        """The recalibrated log-odds (1 + a s) z + b s of probabilities ``p``; the slope is
+        held at 0 or more, so the map stays monotone however short the document (with the
+        shipped a it reaches 0 only under four words)."""
+        out: np.ndarray = np.maximum(1.0 + self.a * s, 0.0) * logit(p) + self.b * s
+        return out
 
     def __call__(self, p: np.ndarray, rows: np.ndarray) -> np.ndarray:
-        s = np.maximum(0.0, self.below - np.asarray(rows, dtype=np.float64)[:, self.column])
+        rows = np.asarray(rows, dtype=np.float64)
+        s = self.shortness(rows)
         if not s.any():
             return p
-        z = logit(p)
-        # (1 + a s) z + b s; the slope held at 0 or more, so the map stays monotone however
-        # short the document (with the shipped a it reaches 0 only under four words)
-        q = 1.0 / (1.0 + np.exp(-(np.maximum(1.0 + self.a * s, 0.0) * z + self.b * s)))
+        t = self.log_odds(p, s)
+        if self.stage is not None:
+            short = np.flatnonzero(s > 0)
+            own = logit(self.stage(np.hstack([rows[short], t[short, None]])))
+            w = np.minimum(s[short] / self.ramp, 1.0)
+            t[short] = (1.0 - w) * t[short] + w * own
+        q = 1.0 / (1.0 + np.exp(-t))
         # a certainty stays one (log-odds of +-infinity, which ``logit`` clips)
         out: np.ndarray = np.where((s > 0) & (p > 0) & (p < 1), q, p)
         return out
