@@ -230,7 +230,7 @@ class Short:
     regression's length term): below that a document has few words to weigh, and the
     probabilities stretch too far (of the first 10-110 words of the training test split's
     honest documents, 2.1-2.5 % reached the ``suspicious`` threshold, against 1.7 % of its
-    whole documents; 0.8-1.7 % since).  With
+    whole documents; 1.2-1.8 % since).  With
     ``s = max(0, below - log(1 + words))`` the log-odds ``z`` become ``z + s (a z + b)``:
     unchanged from ``below`` on and continuous at it, pulled in (``a`` < 0) the shorter the
     document.  ``a`` and ``b`` are fitted on the first sentences of the calibration split's
