@@ -70,7 +70,7 @@ IN_SPUN_PARAGRAPH = 0.5
 # 1,000 words; on the first sentences of the test split's honest documents (10-70 words) the
 # high bar alone gave 0.5-1.3 per 1,000, since a sentence's odd pair is a paragraph's whole
 # evidence.  The document comes first, as it does for the paragraph verdicts.  It takes few of
-# those marks away (0.4-1.1 remain, training/REPORT.md): they lie mostly in the honest short
+# those marks away (0.4-1.3 remain, training/REPORT.md): they lie mostly in the honest short
 # documents the detector judges spun, which is where the short documents' error now is.
 
 
