@@ -445,6 +445,28 @@ def test_the_short_document_stage_matches_scikit_learn_and_blends_in_below_the_b
     assert np.allclose(doc(end), own)
 
 
+def test_first_sentence_documents_cut_at_sentence_ends_and_keep_paragraphs() -> None:
+    """``training.corpora.prefixes`` makes the short training documents: a document's first
+    sentences up to each size, whole sentences, its paragraph breaks kept, no repeats, none
+    past the text's end."""
+    from training.corpora import Text, prefixes
+
+    text = Text(
+        "doc",
+        "test",
+        (
+            "One two three four. Five six seven eight nine ten eleven twelve.",
+            "Thirteen fourteen fifteen sixteen.",
+        ),
+    )
+    got = prefixes(text, sizes=(4, 6, 10, 14, 40))
+    assert [t.id for t in got] == ["doc|first4", "doc|first6", "doc|first14"]
+    assert got[0].paragraphs == ("One two three four.",)
+    assert got[1].paragraphs == ("One two three four. Five six seven eight nine ten eleven twelve.",)
+    assert got[2].paragraphs == text.paragraphs  # 16 words reach 14; 40 is past the end
+    assert all(t.source == "test" for t in got)
+
+
 def test_fit_short_recovers_the_recalibration_it_was_drawn_from() -> None:
     """``training.build.fit_short`` is a maximum-likelihood fit: on labels drawn from a known
     recalibration it finds it again, and it reads only the rows below the bound."""

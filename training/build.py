@@ -508,7 +508,7 @@ def fit_short(
 # Measured before it was built (fitted on the calibration split's first sentences, read on
 # the test split's): ROC AUC of short documents 0.829 -> 0.844, of those of 10-40 words 0.754
 # -> 0.805 (docs/detector.md, "Short documents").
-SHORT_RAMP_WORDS = 10
+SHORT_RAMP_WORDS = 10  # the shortest first-sentence documents (``corpora.PREFIX_WORDS``)
 SHORT_LOGIT = "doc_main_logit"  # the feature: the recalibrated log-odds of the document stage
 
 
