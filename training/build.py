@@ -567,7 +567,7 @@ def short_figures(
         at = d["evidence"].word_paragraphs
         p = [float(st["doc"](doc)[0]) for st in (plain, stages)]
         # after: SPN001 marks a document shorter than the bound once it is judged spun (SHORT)
-        judged = p[1] >= th["suspicious"] or reg.doc[LOG_WORDS] >= stages["doc"].short.below  # type: ignore[union-attr]
+        judged = p[1] >= th["suspicious"] or not stages["doc"].short.shortness(doc)[0]  # type: ignore[union-attr]
         marks = [int(np.sum(given * st["para"](paras)[at] >= bar)) for st in (plain, stages)]
         marks[1] *= int(judged)
         rows.append((d["words"], int(name == "spun" and any(d["para_label"])), p[0], p[1], *marks))
@@ -1019,6 +1019,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     assert short is not None
     region_first = stage_rows(scored_only(data["region-first"]), stages["screen"])
     short_spec, short_clf = fit_short_stage(region_first["doc"], first["doc"], plain["doc"], short)
+    short_check = short_stage_rows(first["doc"][0], plain["doc"], short)[0][:10]
     model["doc"]["short"]["stage"] = short_spec
     model["doc"]["short"]["ramp_log_words"] = below - float(np.log1p(SHORT_RAMP_WORDS))
     stages["doc"] = runtime.Stage(model["doc"])
@@ -1035,10 +1036,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         "screen_raw": screen_clf.decision_function(cx[:20]).tolist(),
         "doc_rows": calib["doc"][0][:10].tolist(),
         "doc_raw": clfs["doc"].decision_function(calib["doc"][0][:10]).tolist(),
-        "short_doc_rows": short_stage_rows(first["doc"][0], plain["doc"], short)[0][:10].tolist(),
-        "short_doc_raw": short_clf.decision_function(
-            short_stage_rows(first["doc"][0], plain["doc"], short)[0][:10]
-        ).tolist(),
+        "short_doc_rows": short_check.tolist(),
+        "short_doc_raw": short_clf.decision_function(short_check).tolist(),
         "mark_rows": calib["mark"][0][:20].tolist(),
         "mark_raw": clfs["mark"].decision_function(calib["mark"][0][:20]).tolist(),
     }

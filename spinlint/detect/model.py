@@ -307,14 +307,15 @@ class Stage:
             self.columns = np.asarray([at[n] for n in wanted], dtype=np.intp)
         self.short = Short(spec["short"], wanted) if spec.get("short") else None
 
+    def _own(self, rows: np.ndarray) -> np.ndarray:
+        """The stage's own features of ``rows``, in its order."""
+        return rows if self.columns is None else np.asarray(rows)[:, self.columns]
+
     def raw(self, rows: np.ndarray) -> np.ndarray:
-        if self.columns is not None:
-            rows = np.asarray(rows)[:, self.columns]
-        return self.forest(rows)
+        return self.forest(self._own(rows))
 
     def __call__(self, rows: np.ndarray) -> np.ndarray:
-        if self.columns is not None:
-            rows = np.asarray(rows)[:, self.columns]
+        rows = self._own(rows)
         out: np.ndarray = np.interp(self.forest(rows), self.cal_x, self.cal_y)
         if self.short is not None and len(out):
             out = self.short(out, rows)
