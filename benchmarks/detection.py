@@ -261,6 +261,80 @@ def report(
     }
 
 
+def mixed(
+    run: dict[str, Any], paragraphs: dict[str, Sequence[tuple[int, int, bool]]], kinds: dict[str, str]
+) -> dict[str, Any] | None:
+    """Localisation inside partly spun documents: per kind of page (and ``all``), documents
+    flagged, the ROC AUC of P(paragraph spun) between their spun and honest paragraphs, and
+    the paragraph verdicts' precision and recall (a paragraph reported spun when its verdict
+    is suspicious or worse) with the share of honest paragraphs reported.  The reader's
+    paragraphs are matched to the written ones by line: spun when they overlap a spun one.
+    None for a tool without paragraph scores."""
+    rows: list[tuple[str, bool, float, bool]] = []  # kind, spun, P(paragraph spun), reported
+    flagged: dict[str, list[bool]] = {}
+    for did, written in paragraphs.items():
+        entry = run["by_id"][did]
+        spans = entry.get("paragraph_spans")
+        if spans is None:
+            return None
+        kind = kinds[did]
+        flagged.setdefault(kind, []).append(entry.get("verdict") in ("suspicious", "likely-spun"))
+        for (first, last, score), v in zip(spans, entry.get("paragraphs") or (), strict=True):
+            spun = any(a <= last and first <= b and is_spun for a, b, is_spun in written)
+            rows.append((kind, spun, float(score), v != "clean"))
+    out: dict[str, Any] = {}
+    for kind in (*sorted(flagged), "all"):
+        sel = [r for r in rows if kind in ("all", r[0])]
+        docs = [f for k, fs in flagged.items() if kind in ("all", k) for f in fs]
+        spun = [r for r in sel if r[1]]
+        honest = [r for r in sel if not r[1]]
+        reported = [r for r in sel if r[3]]
+        hit = sum(1 for r in reported if r[1])
+        out[kind] = {
+            "documents": len(docs),
+            "flagged": sum(docs),
+            "spun_paragraphs": len(spun),
+            "honest_paragraphs": len(honest),
+            "auc": _rounded(roc_auc([r[2] for r in spun], [r[2] for r in honest]), 4),
+            "precision": round(hit / len(reported), 3) if reported else None,
+            "recall": round(hit / len(spun), 3) if spun else None,
+            "honest_reported": round(sum(1 for r in honest if r[3]) / len(honest), 3) if honest else None,
+            "precision_ci": wilson(hit, len(reported)),
+        }
+    return out
+
+
+def _rounded(x: float | None, digits: int) -> float | None:
+    return None if x is None else round(x, digits)
+
+
+def _three(x: float | None) -> str:
+    return "–" if x is None else f"{x:.3f}"
+
+
+def mixed_line(figures: dict[str, Any], label: str = "spinlint") -> str:
+    """``mixed``'s figures as one sentence of the report."""
+    titles = {
+        "article": "articles with some paragraphs spun",
+        "stories": "pages of short stories, some spun",
+        "all": "all",
+    }
+    parts = []
+    for kind in ("article", "stories", "all"):
+        f = figures.get(kind)
+        if not f:
+            continue
+        parts.append(
+            f"{titles[kind]}: {f['flagged']} of {f['documents']} documents flagged, "
+            f"{f['spun_paragraphs']} spun and {f['honest_paragraphs']} honest paragraphs, paragraph ROC AUC "
+            f"{_three(f['auc'])}, reported paragraphs precision {_three(f['precision'])} / recall "
+            f"{_three(f['recall'])}, honest paragraphs reported {_three(f['honest_reported'])}"
+        )
+    return (
+        f"Partly spun documents ({label}; the paragraph verdicts, matched by line): " + "; ".join(parts) + "."
+    )
+
+
 def paragraphs_reported(run: dict[str, Any], ids: Sequence[str]) -> float | None:
     """The share of the documents' scored paragraphs whose verdict is suspicious or worse
     (None for a tool without paragraph verdicts)."""

@@ -104,6 +104,74 @@ def spin_docs(docs: Iterable[Doc], seed: int) -> tuple[list[Doc], list[scorer.Go
 
 
 @dataclass
+class Mixed:
+    """Partly spun documents: some paragraphs through the spinner, the rest as written.  Per
+    document, each of its paragraphs' first and last line (1-based) and whether it was spun."""
+
+    docs: list[Doc] = field(default_factory=list)
+    paragraphs: dict[str, list[tuple[int, int, bool]]] = field(default_factory=dict)
+    kind: dict[str, str] = field(default_factory=dict)
+
+
+MIXED_STORIES = 3  # one-paragraph stories a short mixed page joins
+
+
+def mixed_docs(docs: Sequence[Doc], seed: int) -> Mixed:
+    """Two kinds of partly spun page, from the held-apart spin documents:
+
+    * ``article``: a document of several paragraphs with each paragraph spun at even odds,
+      at least one spun and one left as written (a spun section pasted into an honest page);
+    * ``stories``: MIXED_STORIES one-paragraph stories (news) on one page, one or two of them
+      spun (a short page whose honest neighbours have little evidence of their own, like the
+      README's mixed example).
+
+    Each spun paragraph goes through the benchmark spinner on its own (a paragraph the spinner
+    left unchanged counts as honest); generators are seeded by document id."""
+    out = Mixed()
+
+    def add(did: str, name: str, kind: str, parts: list[str], rng: random.Random, spun: list[bool]) -> None:
+        texts, paras, line = [], [], 1
+        for part, want in zip(parts, spun, strict=True):
+            s = spinner.spin(part, rng) if want else None
+            text = s.text if s is not None else part
+            lines = text.count("\n") + 1
+            paras.append((line, line + lines - 1, bool(s is not None and s.changes)))
+            texts.append(text)
+            line += lines + 1  # the blank line between paragraphs
+        if all(p[2] for p in paras) or not any(p[2] for p in paras):
+            return  # the spinner changed nothing (or everything): not a partly spun page
+        out.docs.append(Doc(did, name, "\n\n".join(texts) + "\n", "mixed"))
+        out.paragraphs[did] = paras
+        out.kind[did] = kind
+
+    singles = []
+    for d in sorted(docs, key=lambda d: d.id):
+        parts = [p.strip("\n") for p in d.text.split("\n\n") if p.strip()]
+        if len(parts) == 1:
+            singles.append(parts[0])
+            continue
+        rng = random.Random(f"{seed}:mixed:{d.id}")
+        spun = [rng.random() < 0.5 for _ in parts]
+        if all(spun) or not any(spun):
+            k = rng.randrange(len(parts))
+            spun[k] = not spun[k]
+        add("mixed/" + d.id, "mixed-" + d.name, "article", parts, rng, spun)
+    for k in range(0, len(singles) - MIXED_STORIES + 1, MIXED_STORIES):
+        rng = random.Random(f"{seed}:mixed:stories:{k}")
+        chosen = set(rng.sample(range(MIXED_STORIES), rng.randint(1, MIXED_STORIES - 1)))
+        spun = [i in chosen for i in range(MIXED_STORIES)]
+        add(
+            f"mixed/stories-{k:03d}",
+            f"mixed-stories-{k:03d}.txt",
+            "stories",
+            singles[k : k + MIXED_STORIES],
+            rng,
+            spun,
+        )
+    return out
+
+
+@dataclass
 class PPSSet:
     """Carrier-sentence documents: with the tortured phrases, and with the correct terms."""
 
@@ -555,6 +623,8 @@ def detection_markdown(det: dict[str, Any]) -> list[str]:
     lines += ["", detection.interval_line(det["spinlint"])]
     if det["spinlint"].get("by_length"):
         lines += ["", detection.by_length_line(det["spinlint"]["by_length"])]
+    if det.get("mixed"):
+        lines += ["", detection.mixed_line(det["mixed"])]
     lines += [
         "",
         f"Coverage ceiling (the share of gold originals among spinlint's candidates for a word of the span): "
@@ -806,8 +876,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     for w in warnings:
         log(w)
 
+    mixed = mixed_docs(take_words(spin_test_src, "take:spin", size["spin_test"]), args.seed)
+
     pps_all = [d for ps in pps_sets.values() for d in (*ps.spun_docs, *ps.ok_docs)]
-    everything = clean + own_docs + spin_dev_docs + spin_test_docs + pps_all + real_docs
+    everything = clean + own_docs + spin_dev_docs + spin_test_docs + pps_all + real_docs + mixed.docs
     texts = {d.id: d.text for d in everything}
     log(
         f"{len(clean)} clean documents, {len(spin_dev_docs)}+{len(spin_test_docs)} spun (dev+test), "
@@ -987,6 +1059,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             "proselint": throughput(run_p, clean_ids),
         },
         "speed_rounds": speed_rounds,
+        "mixed": detection.mixed(run_s, mixed.paragraphs, mixed.kind),
         "clean_alarms": {
             "spinlint": scorer.alarms(findings(run_s, clean_ids), words_of(run_s, clean_ids)),
             "previous": scorer.alarms(findings(run_prev, clean_ids), words_of(run_s, clean_ids)),

@@ -95,11 +95,15 @@ def spinlint_linter(ignore: list[str], deep: bool = False) -> Linter:
                     "pass": d.found_by,
                 }
             )
+        paras = paragraph_summaries(result)
         figures = {
             "density": density(result),
             "score": result.score,
             "verdict": verdict(result),
-            "paragraphs": [p["verdict"] for p in paragraph_summaries(result)],
+            "paragraphs": [p["verdict"] for p in paras],
+            # the same paragraphs' first and last lines (1-based) and P(paragraph spun): the
+            # partly spun documents' figures (``detection.mixed``) label them by line
+            "paragraph_spans": [[p["line"], p["end_line"], p["score"]] for p in paras],
         }
         return result.words, out, figures
 
@@ -209,6 +213,7 @@ def main(job_path: str, out_path: str) -> int:
                 "score": figures.get("score"),
                 "verdict": figures.get("verdict"),
                 "paragraphs": figures.get("paragraphs"),
+                "paragraph_spans": figures.get("paragraph_spans"),
                 "error": error,
             }
         )

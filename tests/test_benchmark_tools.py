@@ -276,3 +276,75 @@ def test_the_length_bound_is_the_shipped_detectors() -> None:
 
     below = detector().spec["doc"]["short"]["below_log_words"]
     assert short_words() == round(math.expm1(below)) and 100 <= short_words() <= 300  # type: ignore[operator]
+
+
+def test_partly_spun_documents_are_scored_by_paragraph_line() -> None:
+    """``detection.mixed`` labels the reader's paragraphs by the written paragraphs' lines:
+    spun when they overlap a spun one; verdicts give precision, recall and honest reports."""
+    from benchmarks.detection import mixed, mixed_line
+
+    written = {
+        "a": [(1, 2, False), (4, 5, True), (7, 8, False)],
+        "b": [(1, 1, True), (3, 4, False)],
+    }
+    by_id = {
+        "a": {
+            "verdict": "likely-spun",
+            "paragraphs": ["clean", "likely-spun", "likely-spun"],
+            "paragraph_spans": [[1, 2, 0.2], [4, 5, 0.9], [7, 8, 0.7]],
+        },
+        "b": {
+            "verdict": "clean",
+            "paragraphs": ["clean", "clean"],
+            "paragraph_spans": [[1, 1, 0.6], [3, 4, 0.1]],
+        },
+    }
+    got = mixed({"by_id": by_id}, written, {"a": "article", "b": "stories"})
+    assert got is not None
+    a, every = got["article"], got["all"]
+    assert (a["documents"], a["flagged"], a["spun_paragraphs"], a["honest_paragraphs"]) == (1, 1, 1, 2)
+    assert a["precision"] == 0.5 and a["recall"] == 1.0 and a["honest_reported"] == 0.5
+    assert a["auc"] == 1.0  # 0.9 above 0.2 and 0.7
+    assert every["documents"] == 2 and every["flagged"] == 1 and every["spun_paragraphs"] == 2
+    assert every["recall"] == 0.5  # b's spun paragraph is not reported (its document is clean)
+    assert abs(every["auc"] - 5 / 6) < 1e-4  # 0.6 < 0.7 is the one pair out of order
+    assert "articles with some paragraphs spun: 1 of 1 documents flagged" in mixed_line(got)
+    # a tool without paragraph scores has no such figures
+    assert mixed({"by_id": {"a": {"verdict": "clean"}}}, {"a": written["a"]}, {"a": "article"}) is None
+
+
+def test_mixed_pages_mark_their_spun_paragraphs_by_line() -> None:
+    """The partly spun pages keep a paragraph's lines where the labels say, with at least one
+    spun and one honest paragraph each, and the spun ones differ from the written text."""
+    from benchmarks.corpora import Doc
+    from benchmarks.run import MIXED_STORIES, mixed_docs
+
+    article = "\n\n".join(
+        f"The committee met on day {k} to review the budget and the plans\nfor the new hospital "
+        f"buildings near the river, officials said."
+        for k in range(6)
+    )
+    stories = [
+        Doc(
+            f"news/{k}",
+            f"n{k}.txt",
+            f"Officials said the council would approve the new budget {k} next week.\n",
+            "news",
+        )
+        for k in range(MIXED_STORIES)
+    ]
+    got = mixed_docs([Doc("wiki/a", "a.txt", article + "\n", "wikipedia"), *stories], seed=7)
+    assert got.docs, "no partly spun page was made"
+    for d in got.docs:
+        paras = got.paragraphs[d.id]
+        lines = d.text.split("\n")
+        assert any(s for *_, s in paras) and not all(s for *_, s in paras)
+        for k, (first, last, _) in enumerate(paras):
+            assert lines[first - 1].strip() and lines[last - 1].strip()
+            if k + 1 < len(paras):
+                assert lines[last] == ""  # a blank line ends each paragraph
+        assert got.kind[d.id] in ("article", "stories")
+    page = next(d for d in got.docs if got.kind[d.id] == "article")
+    for k, (first, last, spun) in enumerate(got.paragraphs[page.id]):
+        now = "\n".join(page.text.split("\n")[first - 1 : last])
+        assert (now != article.split("\n\n")[k]) == spun
