@@ -83,3 +83,23 @@ def test_paragraphs_survive_the_cache_and_reach_json_sarif_and_statistics(tmp_pa
     for p in reported:
         assert f"line {p['line']}: {p['verdict']}" in stats
     assert f"{len(reported)} of 2 paragraphs judged spun" in stats
+
+
+def test_a_paragraph_is_never_more_likely_spun_than_its_document() -> None:
+    """A paragraph is spun only if its document is: ``coherent`` holds P(paragraph spun) to
+    P(document spun), in the figures every reporter prints and in the marks' context."""
+    import numpy as np
+
+    from spinlint.detect.evidence import evidence
+    from spinlint.detect.model import coherent
+    from spinlint.document import Document
+    from spinlint.sources import decode
+
+    assert coherent(0.3, np.array([0.1, 0.3, 0.9])).tolist() == [0.1, 0.3, 0.3]
+    # an honest page with a few-word note beside its paragraphs, and a partly spun one
+    for text in (f"{HONEST}\n\nNew in version 3.3.\n\n{HONEST}\n", f"{HONEST}\n\n{SPUN}\n"):
+        doc = Document(decode("page.txt", text.encode()), text)
+        s = detector().score(evidence(doc), len(doc.words))
+        assert s.paragraphs and max(s.paragraphs) <= s.document
+        marks_context = np.asarray(s.paragraphs)[evidence(doc).word_paragraphs]
+        assert np.allclose(s.word, s.word_given_spun * marks_context)

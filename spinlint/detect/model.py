@@ -447,7 +447,7 @@ class Detector:
         p_screen = self.screen(e.features) if len(e.words) else np.zeros(0)
         reg = regions(e, words, p_screen)
         p_doc = float(self.doc(np.asarray([reg.doc]))[0])
-        p_para = self.para(np.asarray(reg.paras)).tolist() if reg.paras else []
+        p_para = coherent(p_doc, self.para(np.asarray(reg.paras))).tolist() if reg.paras else []
         ctx = np.asarray(p_para, dtype=np.float64)[e.word_paragraphs] if len(e.words) else np.zeros(0)
         given = np.zeros(len(e.words))
         if len(e.words):
@@ -459,6 +459,17 @@ class Detector:
                 if len(kept):
                     given[kept] = self.mark(mark_rows(e, p_screen, reg, kept))
         return Scores(p_doc, p_para, p_screen, given, given * ctx, complete)
+
+
+def coherent(p_doc: float | np.ndarray, p_para: np.ndarray) -> np.ndarray:
+    """Paragraph probabilities held to their document's: a paragraph is spun only if its
+    document is, so P(paragraph spun) <= P(document spun).  The paragraph stage reads its own
+    paragraph as well as the document's aggregates and, fitted to find the spun paragraphs of
+    partly spun documents, can rate a paragraph of an honest-looking document above the
+    document itself (a four-word "New in version 3.3." beside a high-gain word); the cap keeps
+    the marks' context (P(swapped) = P(swapped | spun) x P(paragraph spun)) and the reported
+    figures consistent with the document's verdict."""
+    return np.minimum(p_para, p_doc)
 
 
 @lru_cache(maxsize=1)
