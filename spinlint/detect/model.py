@@ -469,7 +469,8 @@ def coherent(p_doc: float | np.ndarray, p_para: np.ndarray) -> np.ndarray:
     document itself (a four-word "New in version 3.3." beside a high-gain word); the cap keeps
     the marks' context (P(swapped) = P(swapped | spun) x P(paragraph spun)) and the reported
     figures consistent with the document's verdict."""
-    return np.minimum(p_para, p_doc)
+    held: np.ndarray = np.minimum(p_para, p_doc)
+    return held
 
 
 @lru_cache(maxsize=1)
