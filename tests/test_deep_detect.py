@@ -365,3 +365,19 @@ def test_the_deep_build_pins_a_copy_and_leaves_the_shipped_pair_until_it_writes(
     assert Path(final) == tmp_path / "detector-deep-base.json" and not Path(final).exists()
     assert Path(pending).read_bytes() == Path(model.OUT_PATH).read_bytes()
     assert sha == dm.file_sha256(model.OUT_PATH)
+
+
+def test_a_deep_paragraph_is_never_more_likely_spun_than_its_document() -> None:
+    """The deep stages' paragraph probabilities are held to the document's (``coherent``), as
+    the default stages' are, and the marks' context is the held probability."""
+    from types import SimpleNamespace
+
+    det = dm.DeepDetector.__new__(dm.DeepDetector)
+    det.doc = lambda rows: np.array([0.3])  # type: ignore[assignment]
+    det.para = lambda rows: np.array([0.1, 0.8])  # type: ignore[assignment]
+    det.mark = lambda rows: np.array([0.9, 0.9])  # type: ignore[assignment]
+    e = SimpleNamespace(words=[SimpleNamespace(paragraph=0), SimpleNamespace(paragraph=1)])
+    rows = SimpleNamespace(doc=[0.0], paras=[[0.0], [0.0]], marks=np.zeros((2, 1)))
+    s = det.score(e, rows, None)  # type: ignore[arg-type]
+    assert s.paragraphs == [0.1, 0.3]
+    assert np.allclose(s.word, [0.09, 0.27])

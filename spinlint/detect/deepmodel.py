@@ -47,6 +47,7 @@ from spinlint.detect.model import (
     Density,
     Detector,
     Scores,
+    coherent,
     fitted_stages,
     mark_rows,
 )
@@ -238,7 +239,9 @@ class DeepDetector:
 
     def score(self, e: Evidence, rows: DeepRows, nr: Neural) -> DeepScores:
         p_doc = float(self.doc(np.asarray([rows.doc]))[0])
-        p_para = self.para(np.asarray(rows.paras)).tolist() if rows.paras else []
+        # held to the document's as the default stages' are (``coherent``); the deep mark bar,
+        # like the default one, was fitted before the cap, which only takes marks away
+        p_para = coherent(p_doc, self.para(np.asarray(rows.paras))).tolist() if rows.paras else []
         given = self.mark(rows.marks) if len(e.words) else np.zeros(0)
         ctx = np.asarray([p_para[w.paragraph] for w in e.words]) if len(e.words) else np.zeros(0)
         return DeepScores(p_doc, p_para, given, given * ctx, nr)
