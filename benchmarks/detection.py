@@ -295,17 +295,13 @@ def mixed(
             "flagged": sum(docs),
             "spun_paragraphs": len(spun),
             "honest_paragraphs": len(honest),
-            "auc": _rounded(roc_auc([r[2] for r in spun], [r[2] for r in honest]), 4),
+            "auc": roc_auc([r[2] for r in spun], [r[2] for r in honest]),
             "precision": round(hit / len(reported), 3) if reported else None,
             "recall": round(hit / len(spun), 3) if spun else None,
             "honest_reported": round(sum(1 for r in honest if r[3]) / len(honest), 3) if honest else None,
             "precision_ci": wilson(hit, len(reported)),
         }
     return out
-
-
-def _rounded(x: float | None, digits: int) -> float | None:
-    return None if x is None else round(x, digits)
 
 
 def _three(x: float | None) -> str:

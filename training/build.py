@@ -573,7 +573,7 @@ def short_figures(
 
     rows: list[tuple[int, int, float, float, int, int]] = []  # words, label, p before/after, marks
     for name, d in versions(examples):
-        p_screen, reg, _, _ = region_scores(d, plain)
+        p_screen, reg = screened(d, plain["screen"])
         doc = np.asarray([reg.doc])
         paras = np.asarray(reg.paras)
         given = stages["mark"](runtime.mark_rows(d["evidence"], p_screen, reg))
@@ -706,14 +706,19 @@ def precision_recall(p: np.ndarray, y: np.ndarray, cut: float) -> tuple[float, f
 MAX_CLEAN_MARKS_PER_1000 = 0.1
 
 
+def screened(d: dict[str, Any], screen: runtime.Stage) -> tuple[np.ndarray, runtime.Regions]:
+    """One version's word screen output and region rows."""
+    e = d["evidence"]
+    p_screen = screen(e.features)
+    return p_screen, runtime.regions(e, d["words"], p_screen)
+
+
 def region_scores(
     d: dict[str, Any], stages: dict[str, runtime.Stage]
 ) -> tuple[np.ndarray, runtime.Regions, float, np.ndarray]:
     """One version's word screen output, region rows, P(document spun) and P(paragraph spun)
     from the fitted stages, as ``runtime.Detector.score`` computes them."""
-    e = d["evidence"]
-    p_screen = stages["screen"](e.features)
-    reg = runtime.regions(e, d["words"], p_screen)
+    p_screen, reg = screened(d, stages["screen"])
     p_doc = float(stages["doc"](np.asarray([reg.doc]))[0])
     return p_screen, reg, p_doc, runtime.coherent(p_doc, stages["para"](np.asarray(reg.paras)))
 
@@ -733,7 +738,7 @@ def mark_threshold(examples: list[dict[str, Any]], stages: dict[str, runtime.Sta
         words += d["words"]
         if not len(e.words):
             continue
-        p_screen, reg, _, _ = region_scores(d, stages)
+        p_screen, reg = screened(d, stages["screen"])
         p_para = stages["para"](np.asarray(reg.paras))
         given = stages["mark"](runtime.mark_rows(e, p_screen, reg))
         marks.append(given * p_para[e.word_paragraphs])
@@ -1079,8 +1084,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     test = stage_rows(data["test"], stages["screen"])
     tx, ty, _ = screen_rows(data["test"])
     p = {k: stages[k](test[k][0]) for k in ("doc", "para", "mark")}
-    # each paragraph row ends with its document's features: held to P(document spun) as at run time
-    p["para"] = runtime.coherent(stages["doc"](test["para"][0][:, -len(runtime.DOC_FEATURES) :]), p["para"])
+    # held to P(document spun) as at run time: the document stage reads its features by name
+    # from the paragraph rows, which carry their document's
+    doc_of_para = runtime.Stage(model["doc"], runtime.PARA_FEATURES)
+    p["para"] = runtime.coherent(doc_of_para(test["para"][0]), p["para"])
     p_screen = stages["screen"](tx)
     dy = test["doc"][1]
     th = model["verdict"]
