@@ -467,6 +467,53 @@ def test_first_sentence_documents_cut_at_sentence_ends_and_keep_paragraphs() -> 
     assert all(t.source == "test" for t in got)
 
 
+def test_long_training_documents_join_texts_of_one_source_and_remember_their_parts() -> None:
+    """``training.build.long_texts`` joins ``LONG_GROUP`` texts of one source, never two
+    sources, in a seeded order, paragraphs kept; each long document names its parts, whose
+    honest shares (``own_share``) are summed when it leaves them out of the gains table."""
+    from training import build
+    from training.corpora import Text
+
+    texts = [Text(f"a{i}", "alpha", (f"Alpha {i} one.", f"Alpha {i} two.")) for i in range(9)]
+    texts += [Text(f"b{i}", "beta", (f"Beta {i}.",)) for i in range(5)]
+    joined = build.long_texts(texts)
+    group = build.LONG_GROUP
+    assert len(joined) == 9 // group + 5 // group  # a source's remainder is left out
+    used = [i for _, parts in joined for i in parts]
+    assert len(used) == len(set(used))  # no text twice
+    for text, parts in joined:
+        assert len(parts) == group and len({texts[i].source for i in parts}) == 1
+        assert text.source == texts[parts[0]].source
+        assert text.paragraphs == tuple(p for i in parts for p in texts[i].paragraphs)
+    assert build.long_texts(texts) == joined  # seeded: the same every build
+    shares = [{"city": (1.0, 2.0, 1.0, 0.5)}, {"city": (2.0, 1.0, 0.0, 0.0), "ruins": (1.0, 3.0, 1.0, 0.4)}]
+    assert build.own_share(shares, 1) is shares[1]
+    assert build.own_share(shares, [0, 1]) == {"city": (3.0, 3.0, 1.0, 0.5), "ruins": (1.0, 3.0, 1.0, 0.4)}
+
+
+def test_a_long_training_document_is_spun_in_part(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """With ``mixed_share`` 1 every document of several paragraphs is spun paragraph by
+    paragraph at even odds: over a few seeds both labels occur, and every label says whether
+    its paragraph changed."""
+    from training import build, spinner
+    from training.corpora import Text
+
+    monkeypatch.setattr(spinner, "glove_neighbours", lambda: {})  # a training-time resource
+
+    paragraph = "The committee approved the budget after a long debate about public spending."
+    text = Text("t", "test", tuple(paragraph for _ in range(6)))
+    seen = set()
+    for seed in range(4):
+        (_, clean, clean_labels, _), (_, body, labels, swaps) = build.spin_versions(
+            text, seed, (0.3, 0.3), 1.0
+        )
+        assert clean == text.text and clean_labels == [0] * 6
+        for para, label in zip(body.split("\n\n"), labels, strict=True):
+            assert (para != paragraph) == bool(label)
+        seen.update(labels)
+    assert seen == {0, 1}
+
+
 def test_fit_short_recovers_the_recalibration_it_was_drawn_from() -> None:
     """``training.build.fit_short`` is a maximum-likelihood fit: on labels drawn from a known
     recalibration it finds it again, and it reads only the rows below the bound."""
