@@ -97,8 +97,8 @@ Swap = tuple[int, int, str]  # a swapped span of the spun text and the spinner's
 RATES = (0.1, 0.4)
 WIDE_RATES = (0.1, 0.8)
 DENSE_RATES = (0.5, 0.8)
-# The share of the documents of several paragraphs that are spun only in part (each paragraph
-# at even odds, at least one way or the other in most).
+# The share of the documents of several paragraphs that are spun only in part (each of their
+# paragraphs spun at even odds).
 MIXED_SHARE = 0.25
 # Long partly spun documents for the paragraph stage: LONG_GROUP texts of one source and
 # split joined into one document (in a seeded order), every one spun in part (``MIXED_SHARE``
@@ -199,11 +199,14 @@ def long_texts(texts: Sequence[corpora.Text]) -> list[tuple[corpora.Text, list[i
     return out
 
 
-def collect_long(texts: Sequence[corpora.Text], jobs: int) -> list[dict[str, Any]]:
-    """The long partly spun documents of ``texts`` (``long_texts``), spun only, each example
-    with the indices of its parts (``"parent"``: their honest shares of the gains table)."""
+def collect_long(
+    texts: Sequence[corpora.Text], jobs: int, rates: tuple[float, float] = WIDE_RATES
+) -> list[dict[str, Any]]:
+    """The long partly spun documents of ``texts`` (``long_texts``), spun only at ``rates``,
+    each example with the indices of its parts (``"parent"``: their honest shares of the
+    gains table)."""
     joined = long_texts(texts)
-    examples = collect([t for t, _ in joined], jobs, WIDE_RATES, "long", spun_only=True, mixed_share=1.0)
+    examples = collect([t for t, _ in joined], jobs, rates, "long", spun_only=True, mixed_share=1.0)
     for (_, parts), ex in zip(joined, examples, strict=True):
         ex["parent"] = parts
     return examples
@@ -1061,7 +1064,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if salt == "first":
             data[k] = collect_prefixes(texts, args.jobs)
         elif salt == "long":
-            data[k] = collect_long(texts, args.jobs)
+            data[k] = collect_long(texts, args.jobs, rates)
         else:
             data[k] = collect(texts, args.jobs, rates, salt)
     if missing:
