@@ -946,8 +946,8 @@ def paragraph_bar(rows: np.ndarray) -> float:
 
 def paragraph_figures(rows: np.ndarray, bar: float) -> dict[str, float]:
     """The paragraph verdict at ``bar``: precision and recall (against every spun paragraph),
-    precision and recall within partly spun documents, and the share of honest documents'
-    paragraphs reported spun."""
+    precision and recall within partly spun documents with the share of their honest
+    paragraphs reported, and the share of honest documents' paragraphs reported spun."""
     judged, p, label, partly, spun = rows.T
     sel = (judged > 0) & (p >= bar)
     part = sel & (partly > 0)
@@ -960,6 +960,7 @@ def paragraph_figures(rows: np.ndarray, bar: float) -> dict[str, float]:
         "recall": share(sel & (label == 1), label == 1),
         "precision_partly_spun": share(part & (label == 1), part),
         "recall_partly_spun": share(part & (label == 1), (partly > 0) & (label == 1)),
+        "honest_reported_partly_spun": share(part & (label == 0), (partly > 0) & (label == 0)),
         "honest_reported": share(sel & (spun == 0), spun == 0),
     }
 
@@ -1208,17 +1209,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     long_test = paragraph_rows(data["test-long"], stages, th["suspicious"])
     lf = paragraph_figures(long_test, model["paragraphs"]["min_probability"])
-    judged, p_long, label, partly_long, _ = long_test.T
-    honest_long = (partly_long > 0) & (label == 0)
-    reported = (judged > 0) & (p_long >= model["paragraphs"]["min_probability"])
+    _, p_long, label, partly_long, _ = long_test.T
     lines += [
         f"| long partly spun documents ({len(data['test-long'])}, {LONG_GROUP} texts joined): "
         "paragraph ROC AUC | "
         f"{roc_auc_score(label[partly_long > 0], p_long[partly_long > 0]):.4f} |",
         f"| the same: paragraphs reported, precision / recall | "
         f"{lf['precision_partly_spun']:.3f} / {lf['recall_partly_spun']:.3f} |",
-        f"| the same: honest paragraphs reported | "
-        f"{(reported & honest_long).sum() / max(honest_long.sum(), 1):.3f} |",
+        f"| the same: honest paragraphs reported | {lf['honest_reported_partly_spun']:.3f} |",
     ]
     for cut in (0.5, 0.7, 0.8, 0.9):
         prec, rec = precision_recall(p["mark"], test["mark"][1], cut)
