@@ -266,17 +266,22 @@ def honest_shares(data: dict[str, list[dict[str, Any]]]) -> Shares:
     return {k: [own_gains(ex["clean"]["evidence"]) for ex in data[k]] for k in HONEST_SPLITS}
 
 
+def summed(shares: Iterable[dict[str, tuple[float, ...]]]) -> dict[str, list[float]]:
+    """Documents' shares of the gains table (``own_gains``) added up, word by word."""
+    counts: dict[str, list[float]] = {}
+    for share in shares:
+        for t, row in share.items():
+            c = counts.setdefault(t, [0.0] * ev.HonestGains.COLUMNS)
+            for i, v in enumerate(row):
+                c[i] += v
+    return counts
+
+
 def write_honest_gains(shares: Shares, path: str = ev.HONEST_PATH) -> ev.HonestGains:
     """Sum the honest documents' ``shares``, write the table (words seen at least
     ``ev.HONEST_MIN_COUNT`` times) atomically, and return it as lint time will read it."""
-    counts: dict[str, list[float]] = {}
+    counts = summed(share for per_doc in shares.values() for share in per_doc)
     docs = sum(len(v) for v in shares.values())
-    for per_doc in shares.values():
-        for share in per_doc:
-            for t, row in share.items():
-                c = counts.setdefault(t, [0.0] * ev.HonestGains.COLUMNS)
-                for i, v in enumerate(row):
-                    c[i] += v
     total = [sum(c[i] for c in counts.values()) for i in range(ev.HonestGains.COLUMNS)]
     kept = sorted(t for t, c in counts.items() if c[0] >= ev.HONEST_MIN_COUNT)
 
@@ -321,13 +326,7 @@ def own_share(
     document joined from several, ``long_texts``)."""
     if isinstance(parent, int):
         return shares[parent]
-    out: dict[str, list[float]] = {}
-    for i in parent:
-        for t, row in shares[i].items():
-            c = out.setdefault(t, [0.0] * len(row))
-            for k, v in enumerate(row):
-                c[k] += v
-    return {t: tuple(c) for t, c in out.items()}
+    return {t: tuple(c) for t, c in summed(shares[i] for i in parent).items()}
 
 
 def refill_honest(e: Any, table: ev.HonestGains, own: dict[str, tuple[float, ...]] | None) -> None:
