@@ -152,6 +152,32 @@ def test_evidence_rows_match_the_feature_list_and_paragraphs() -> None:
     assert sum(e.word_counts) == 12
 
 
+def test_evidence_is_freed_with_its_document_without_the_garbage_collector() -> None:
+    # a page's evidence (thousands of words and their candidate arrays) must hold no
+    # reference cycle: a cycle waits for a full collection, and a long run grew by it
+    import gc
+    import weakref
+
+    gc.disable()
+    try:
+        e = ev.compute(document("The old city was in remains after the long war.\n\nPrices fell."))
+        assert any(w.candidates for w in e.words)  # the lazily ranked lists are built too
+        gone = weakref.ref(e)
+        table = weakref.ref(e.table)
+        del e
+        assert gone() is None and table() is None
+    finally:
+        gc.enable()
+
+
+def test_dropping_candidates_leaves_every_word_without_them() -> None:
+    e = ev.compute(document("The old city was in remains after the long war."))
+    assert any(w.candidates for w in e.words)
+    e.drop_candidates()
+    assert e.table is None
+    assert all(w.candidates == [] and w.among(["ruins"]) == [] for w in e.words)
+
+
 def test_slot_windows_equal_the_sum_of_their_trigrams() -> None:
     """The shared-look-up window scorer gives what three separate trigram scores give."""
     lm = phrase.load()

@@ -168,26 +168,31 @@ class WordEvidence:
     end: int
     text: str
     paragraph: int
-    _owner: Evidence | None = field(default=None, repr=False, compare=False)
+    # the document's candidate table and this word's row in it; the table, not the Evidence,
+    # so that a page's thousands of words hold no reference cycle: freed with the document,
+    # not at the next full collection of the garbage collector (measured: ~10 MB a long
+    # page waited there, and the benchmark's worker grew by it)
+    _table: _CandidateTable | None = field(default=None, repr=False, compare=False)
     _j: int = 0
 
     @property
     def candidates(self) -> list[Candidate]:
         """The word's candidate originals, best gain first (built on first use)."""
-        if self._owner is None or self._owner.table is None:
+        table = self._table
+        if table is None:
             return []
-        cache = self._owner.ranked
+        cache = table.cache
         if self._j not in cache:
-            cache[self._j] = self._owner.table.ranked(self._j)
+            cache[self._j] = table.ranked(self._j)
         return cache[self._j]
 
     def among(self, words: Sequence[str]) -> list[Candidate]:
         """The word's candidates among ``words``, best gain first, whether or not they are
         among its ``keep`` best (``candidates``): beside another swapped word the right
         original often gains little alone ("artificial" next to "consciousness")."""
-        if self._owner is None or self._owner.table is None:
+        if self._table is None:
             return []
-        return self._owner.table.listed(self._j, words)
+        return self._table.listed(self._j, words)
 
 
 @dataclass
@@ -198,7 +203,6 @@ class Evidence:
     glitches: list[int]  # count per paragraph
     word_counts: list[int]  # prose words per paragraph
     table: _CandidateTable | None = field(default=None, repr=False)
-    ranked: dict[int, list[Candidate]] = field(default_factory=dict, repr=False)
     # per word: the originals SPN001 offers, with their probabilities (filled by the rule)
     offers: dict[int, list[tuple[Candidate, float | None]]] = field(default_factory=dict, repr=False)
 
@@ -210,7 +214,8 @@ class Evidence:
     def drop_candidates(self) -> None:
         """Forget the candidate arrays (training keeps only the features)."""
         self.table = None
-        self.ranked.clear()
+        for w in self.words:
+            w._table = None
 
 
 def paragraphs_of(doc: Document) -> list[tuple[int, int]]:
@@ -556,7 +561,7 @@ def compute(doc: Document, lm: PhraseModel | None = None, keep: int | None = 20)
     counts = np.bincount(para_idx, minlength=len(paras)).tolist()
     ev = Evidence(out_words, feats, paras, glitches, counts, table)
     for j, we in enumerate(out_words):
-        we._owner, we._j = ev, j
+        we._table, we._j = table, j
     return ev
 
 
@@ -578,6 +583,7 @@ class _CandidateTable:
             keep,
         )
         self.bounds = np.searchsorted(owner, np.arange(n + 1))
+        self.cache: dict[int, list[Candidate]] = {}  # owner -> ``ranked(owner)``, once asked
 
     def ranked(self, j: int, only: Sequence[int] | None = None) -> list[Candidate]:
         """Owner ``j``'s candidates, best gain first (ties in order), one per word, at most
