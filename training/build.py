@@ -1041,8 +1041,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     cache = os.path.join(corpora.DATA, "evidence.pkl")
     data: dict[str, list[dict[str, Any]]] = {}
     if args.reuse_evidence and os.path.exists(cache):
-        with open(cache, "rb") as fh:
-            data = pickle.load(fh)
+        try:
+            with open(cache, "rb") as fh:
+                data = pickle.load(fh)
+        except (AttributeError, ImportError, EOFError, pickle.UnpicklingError) as exc:
+            # written by another version of the evidence classes: recompute it all
+            print(f"{cache}: not readable by this version ({exc}); recomputing the evidence", file=sys.stderr)
+            data = {}
     # the splits, then the calibration split spun again at WIDE_RATES (fits the density
     # recalibration) and the test split at DENSE_RATES (reports it); an older cache lacks these
     wanted = {
