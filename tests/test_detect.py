@@ -285,6 +285,14 @@ def test_region_table_gives_each_paragraph_its_own_aggregates() -> None:
     assert set(empty.values()) == {0.0}
 
 
+def test_a_closing_straight_quote_before_a_word_is_not_a_glitch() -> None:
+    stop = ev._stop_words()
+    honest = 'He found "no evidence" that the "plan" was late.\n"Yes" said one; (" x"'
+    spun = 'He said " we will" go, and " they'
+    assert ev.glitch_offsets(honest, stop) == [honest.index('(" x') + 1]  # after a bracket
+    assert ev.glitch_offsets(spun, stop) == [spun.index('" we'), spun.index('" they')]
+
+
 @pytest.mark.parametrize(
     "text",
     [
