@@ -135,7 +135,7 @@ def at_least(value: str, floor: str) -> bool:
 # A paragraph is judged spun inside a document judged spun: when P(paragraph spun) reaches a
 # bar fitted with the detector (``training.build.paragraph_bar``: the lowest at which the
 # paragraphs so reported in the calibration split's partly spun documents are spun 90 % of
-# the time; 0.52 in the shipped model), it takes the document's verdict.  A paragraph's
+# the time; 0.53 in the shipped model), it takes the document's verdict.  A paragraph's
 # probability reads its document's evidence too (``spinlint.detect.model.PARA_FEATURES``) and
 # is held to the document's (``model.coherent``), and the document verdict, with its fitted
 # false-alarm budget (1 % and 0.2 % of honest calibration documents), comes first: no
