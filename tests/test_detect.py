@@ -479,6 +479,25 @@ def test_the_short_document_stage_matches_scikit_learn_and_blends_in_below_the_b
     assert np.allclose(doc(end), own)
 
 
+def test_training_pages_join_markup_beside_quotes_without_a_space() -> None:
+    """``training.corpora._page_blocks``: markup alone between a quote and its word, or before
+    closing punctuation, is no space (it made honest pages look glitched); a real space stays,
+    and markup between words still separates them."""
+    from training.corpora import _page_blocks
+
+    html = (
+        '<html><body><p>Items in <span class="q">\u201c<span class="q">logical</span>\u201d</span> order, '
+        'see the <a href="x">manual</a>. A \u201c real\u201d one (<em>x</em>) and <b>bold</b><i>text</i>.</p>'
+        "</body></html>"
+    )
+    (block,) = _page_blocks(html, "a.html", prose_only=False)
+    assert "\u201clogical\u201d order" in block and "manual." in block and "(x)" in block
+    assert "\u201c real\u201d" in block  # written with a space: kept
+    assert "bold text" in block
+    stop = ev._stop_words()
+    assert ev.glitch_offsets(block, stop) == [block.index("\u201c real")]
+
+
 def test_first_sentence_documents_cut_at_sentence_ends_and_keep_paragraphs() -> None:
     """``training.corpora.prefixes`` makes the short training documents: a document's first
     sentences up to each size, whole sentences, its paragraph breaks kept, no repeats, none
