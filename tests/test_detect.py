@@ -293,6 +293,15 @@ def test_a_closing_straight_quote_before_a_word_is_not_a_glitch() -> None:
     assert ev.glitch_offsets(spun, stop) == [spun.index('" we'), spun.index('" they')]
 
 
+def test_a_closing_quote_curled_the_wrong_way_is_not_a_glitch() -> None:
+    # Sphinx renders the mbox '"From "' line, quoted with its trailing space, as '“From “'
+    stop = ev._stop_words()
+    assert ev.glitch_offsets("lines beginning with \u201cFrom \u201c at the start", stop) == []
+    spun = "\u201c We will,\u201d he said. \u201c They left.\n\n\u201cA \u201c b and\n\n\u201c c d"
+    want = [0, spun.index("\u201c They"), spun.rindex("\u201c c")]
+    assert sorted(ev.glitch_offsets(spun, stop)) == want
+
+
 @pytest.mark.parametrize(
     "text",
     [

@@ -126,7 +126,8 @@ IDX = {name: i for i, name in enumerate(WORD_FEATURES)}
 # A straight quote opens only at the start of the text or after white space or a bracket: a
 # closing one followed by a space and a word ('"no evidence" that') is how honest text is
 # written, and counted as a glitch it fired about once a 1,000 honest words (nearly every
-# honest "glitch" in the Brown corpus and Wikipedia training texts was one).
+# honest "glitch" in the Brown corpus and Wikipedia training texts was one).  A curly “
+# right after an unclosed “ closes it (``_closes``).
 # Scanned one alternative at a time (``glitch_offsets``): one alternation tried at every
 # position cost ~2.5 us a word; the alternatives cannot overlap, so their matches are GLITCH's.
 _HYPHEN = re.compile(r"\b[A-Za-z]+- (?P<after>[a-z]{2,})\b")
@@ -138,9 +139,22 @@ _HYPHEN_AT = re.compile(r"(?<=[A-Za-z])- [a-z]{2}")
 _GLUED_AT = re.compile(r"(?:the|an|of|in|to)[A-Z]{2}")
 
 
+def _closes(text: str, at: int) -> bool:
+    """Is the ``“`` at ``at`` a closing quote curled the wrong way: the curly double quote
+    before it in its paragraph is an opening one, still unclosed ('“From “ at', as Sphinx
+    renders a quoted string with a trailing space)?  Curly quotes only: straight quotes are
+    unbalanced too often to be paired (a quotation running on without its opening mark)."""
+    if text[at] != "“":
+        return False
+    start = text.rfind("\n\n", 0, at) + 1
+    last = max(text.rfind("“", start, at), text.rfind("”", start, at))
+    return last >= 0 and text[last] == "“"
+
+
 def glitch_offsets(text: str, stop: frozenset[str]) -> list[int]:
-    """Where ``GLITCH`` matches in ``text`` (a detached hyphen only before a content word)."""
-    found = [m.start() for m in _SPACED.finditer(text)]
+    """Where ``GLITCH`` matches in ``text`` (a detached hyphen only before a content word; a
+    ``“`` only where it does not close an unclosed one, ``_closes``)."""
+    found = [m.start() for m in _SPACED.finditer(text) if not _closes(text, m.start())]
     last = -1
     for m in _HYPHEN_AT.finditer(text):
         at = m.start() - 1
